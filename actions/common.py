@@ -1,0 +1,40 @@
+"""Shared helpers for actions: the content (loaded once), the language, sending replies."""
+from __future__ import annotations
+
+import functools
+from typing import Any, Dict, Iterable, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from lotse import content as content_module
+from lotse.content import Content
+from lotse.replies import Reply
+
+
+@functools.lru_cache(maxsize=1)
+def get_content() -> Content:
+    return content_module.load()
+
+
+def language_of(tracker: Tracker) -> str:
+    return get_content().lang_or_default(tracker.get_slot("language"))
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
+    values = [e.get("value") for e in tracker.latest_message.get("entities") or []
+              if e.get("entity") == entity]
+    return str(values[-1]) if values else None
+
+
+def user_events(tracker: Tracker) -> List[Dict[str, Any]]:
+    return [e for e in tracker.events if e.get("event") == "user"]
+
+
+def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
+    for reply in replies:
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)

@@ -1,0 +1,1 @@
+"""Channel adapters (website gateway, Telegram bot). They hold no dialogue logic."""

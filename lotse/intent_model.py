@@ -1,0 +1,143 @@
+"""The intent classifier: character and word n-grams plus multilingual sentence embeddings.
+
+Features of a message:
+- TF-IDF character n-grams (within words) and word n-grams of the normalised text: robust to
+  typos, missing diacritics and German terms inside other languages;
+- the multilingual-e5 embedding of the text, and of its transliteration into the native script
+  when it is Latin-letter Arabic, Persian, Ukrainian or Russian (the encoder reads "bdi jadded
+  el i9ame" poorly, "بدي جدد ال اقامه" well).
+A linear SVM separates the intents; confidences are a softmax over its scores.
+No Rasa imports: the Rasa component in lotse.rasa_components wraps this.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from lotse import sentence_encoder
+from lotse.sentence_encoder import prepare
+from lotse.transliterate import mostly_latin, to_native_script
+
+TRANSLITERATED_LANGUAGES = ("ar", "fa", "uk", "ru")
+
+
+@dataclass
+class IntentModelConfig:
+    char_ngrams: Optional[Tuple[int, int]] = (1, 4)
+    word_ngrams: Optional[Tuple[int, int]] = (1, 2)
+    sentence_embeddings: bool = True
+    transliterate: bool = True
+    embedding_weight: float = 4.0
+    svm_c: float = 0.5
+    softmax_scale: float = 4.0
+
+    @classmethod
+    def from_dict(cls, data: Dict) -> "IntentModelConfig":
+        def pair(value):
+            return tuple(value) if value else None
+
+        defaults = cls()
+        return cls(
+            char_ngrams=pair(data.get("char_ngrams", defaults.char_ngrams)),
+            word_ngrams=pair(data.get("word_ngrams", defaults.word_ngrams)),
+            sentence_embeddings=bool(data.get("sentence_embeddings", True)),
+            transliterate=bool(data.get("transliterate", True)),
+            embedding_weight=float(data.get("embedding_weight", defaults.embedding_weight)),
+            svm_c=float(data.get("svm_c", defaults.svm_c)),
+            softmax_scale=float(data.get("softmax_scale", defaults.softmax_scale)),
+        )
+
+
+def transliteration(text: str, lang: Optional[str]) -> str:
+    if lang in TRANSLITERATED_LANGUAGES and mostly_latin(text):
+        return to_native_script(text, lang)
+    return text
+
+
+@dataclass
+class IntentModel:
+    config: IntentModelConfig = field(default_factory=IntentModelConfig)
+    vectorizers: List = field(default_factory=list)
+    classifier: object = None
+
+    def _new_vectorizers(self) -> List:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectorizers = []
+        if self.config.char_ngrams:
+            vectorizers.append(TfidfVectorizer(analyzer="char_wb", lowercase=False,
+                                               ngram_range=self.config.char_ngrams,
+                                               sublinear_tf=True, dtype=np.float32))
+        if self.config.word_ngrams:
+            vectorizers.append(TfidfVectorizer(analyzer="word", lowercase=False,
+                                               token_pattern=r"(?u)\b\w+\b",
+                                               ngram_range=self.config.word_ngrams,
+                                               sublinear_tf=True, dtype=np.float32))
+        return vectorizers
+
+    def _features(self, texts: Sequence[str], langs: Sequence[Optional[str]],
+                  cache: Optional[sentence_encoder.EmbeddingCache], fit: bool = False,
+                  embeddings: Optional[np.ndarray] = None):
+        import scipy.sparse as sp
+
+        cleaned = [prepare(t) for t in texts]
+        blocks = []
+        for vectorizer in self.vectorizers:
+            blocks.append(vectorizer.fit_transform(cleaned) if fit
+                          else vectorizer.transform(cleaned))
+        if self.config.sentence_embeddings:
+            weight = self.config.embedding_weight
+            if embeddings is None:
+                embeddings = sentence_encoder.embed(cleaned, cache)
+            blocks.append(sp.csr_matrix(np.asarray(embeddings) * weight))
+            if self.config.transliterate:
+                native = [transliteration(t, l) for t, l in zip(cleaned, langs)]
+                same = [n == c for n, c in zip(native, cleaned)]
+                if all(same):
+                    native_embeddings = np.asarray(embeddings)
+                else:
+                    native_embeddings = sentence_encoder.embed(native, cache)
+                blocks.append(sp.csr_matrix(native_embeddings * weight))
+        return sp.hstack(blocks).tocsr()
+
+    def fit(self, texts: Sequence[str], langs: Sequence[Optional[str]], intents: Sequence[str],
+            cache: Optional[sentence_encoder.EmbeddingCache] = None) -> "IntentModel":
+        from sklearn.svm import LinearSVC
+
+        self.vectorizers = self._new_vectorizers()
+        features = self._features(texts, langs, cache, fit=True)
+        self.classifier = LinearSVC(C=self.config.svm_c)
+        self.classifier.fit(features, list(intents))
+        if cache is not None:
+            cache.save()
+        return self
+
+    def rank(self, text: str, lang: Optional[str], top: int = 10,
+             embedding: Optional[np.ndarray] = None) -> List[Tuple[str, float]]:
+        """Intents with confidences (softmax over SVM scores), best first.
+
+        ``embedding``: the sentence embedding of ``prepare(text)`` if already computed.
+        """
+        embeddings = None if embedding is None else np.asarray(embedding).reshape(1, -1)
+        features = self._features([text], [lang], None, embeddings=embeddings)
+        scores = self.classifier.decision_function(features)[0]
+        scaled = np.exp((scores - scores.max()) * self.config.softmax_scale)
+        probs = scaled / scaled.sum()
+        order = np.argsort(-probs)[:top]
+        return [(str(self.classifier.classes_[i]), float(probs[i])) for i in order]
+
+    def save(self, directory: Path) -> None:
+        import joblib
+
+        joblib.dump({"config": self.config, "vectorizers": self.vectorizers,
+                     "classifier": self.classifier}, directory / "intent_model.joblib")
+
+    @classmethod
+    def load(cls, directory: Path) -> "IntentModel":
+        import joblib
+
+        data = joblib.load(directory / "intent_model.joblib")
+        return cls(data["config"], data["vectorizers"], data["classifier"])

@@ -1,0 +1,22 @@
+import json
+from pathlib import Path
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+TRACKERS = Path(__file__).resolve().parent.parent / "fixtures" / "trackers"
+
+
+def load_tracker(name: str) -> Tracker:
+    return Tracker.from_dict(json.loads((TRACKERS / f"{name}.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def run_action():
+    """Runs an action on a saved tracker; returns (messages, events)."""
+    def run(action, tracker_name):
+        dispatcher = CollectingDispatcher()
+        events = action.run(dispatcher, load_tracker(tracker_name), {})
+        return dispatcher.messages, events
+    return run
