@@ -28,6 +28,8 @@ export LOTSE_TRACKER_DB="${LOTSE_TRACKER_DB:-$ROOT/var/tracker.db}"
 export LOTSE_TRACKER_USER="${LOTSE_TRACKER_USER:-}"
 export LOTSE_TRACKER_PASSWORD="${LOTSE_TRACKER_PASSWORD:-}"
 MODEL="$ROOT/models/lotse.tar.gz"
+ENDPOINTS="$ROOT/endpoints.yml"
+[ "$LOTSE_TRACKER_DIALECT" = "sqlite" ] || ENDPOINTS="$ROOT/endpoints.postgres.yml"
 
 find_python310() {
   for candidate in "${LOTSE_PYTHON310:-}" python3.10 \
@@ -101,7 +103,7 @@ start_actions() {
 
 start_rasa() {
   "$RASA_PY" -m rasa run --model "$MODEL" --port "${LOTSE_RASA_PORT:-5005}" \
-    --interface "${LOTSE_RASA_HOST:-127.0.0.1}" --endpoints endpoints.yml --credentials credentials.yml &
+    --interface "${LOTSE_RASA_HOST:-127.0.0.1}" --endpoints "$ENDPOINTS" --credentials credentials.yml &
   PIDS+=($!)
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -54,7 +55,7 @@ async def post_message(request: web.Request) -> web.Response:
         hint = ""
     lang = content.lang_or_default(hint.split("-")[0].lower())
     text = text.replace("\x00", "").strip()
-    if not text:
+    if not has_visible_content(text):
         return web.json_response(_friendly(content, "empty_message", lang))
     text = text[: settings.max_message_chars]
     try:
@@ -69,6 +70,12 @@ async def post_message(request: web.Request) -> web.Response:
         removed = erase_conversation(settings, sender_id)
         logger.info("conversation erased (%d events)", removed)
     return web.json_response({"messages": [_public(m) for m in messages]})
+
+
+def has_visible_content(text: str) -> bool:
+    """False for text of only whitespace, direction marks and other invisible characters."""
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc", "Zs")
+               for c in text)
 
 
 def _public(message: Dict[str, Any]) -> Dict[str, Any]:

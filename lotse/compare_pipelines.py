@@ -19,17 +19,19 @@ from lotse import evaluation, nlu_data
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cross_validate(config: Path, items: List[nlu_data.Item], folds: int,
-                   seed: int) -> Dict[str, object]:
+def cross_validate(config: Path, items: List[nlu_data.Item], folds: int, seed: int,
+                   max_folds: Optional[int] = None) -> Dict[str, object]:
     predictions: List[evaluation.Prediction] = []
     seconds: List[float] = []
-    for index, (train, test) in enumerate(evaluation.k_folds(items, folds, seed)):
+    splits = evaluation.k_folds(items, folds, seed)[:max_folds or folds]
+    for index, (train, test) in enumerate(splits):
         with evaluation.temporary_directory() as tmp:
             started = time.perf_counter()
             model = evaluation.train_nlu_model(train, config, Path(tmp), f"fold{index}")
             seconds.append(time.perf_counter() - started)
             predictions.extend(evaluation.parse_all(model, test))
-        print(f"{config.stem}: fold {index + 1}/{folds} done in {seconds[-1]:.0f} s", flush=True)
+        print(f"{config.stem}: fold {index + 1}/{len(splits)} done in {seconds[-1]:.0f} s",
+              flush=True)
     return {"scores": evaluation.score(predictions), "seconds": seconds}
 
 
@@ -39,16 +41,19 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="candidate configs (default: configs/candidates/*.yml)")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--max-folds", type=int, default=None,
+                        help="run only the first N folds (for slow candidates)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "pipeline-comparison.md")
     args = parser.parse_args(argv)
     configs = args.configs or sorted((ROOT / "configs" / "candidates").glob("*.yml"))
     items = nlu_data.read_all()
-    results = {config.stem: cross_validate(config, items, args.folds, args.seed)
+    results = {config.stem: cross_validate(config, items, args.folds, args.seed, args.max_folds)
                for config in configs}
+    used = args.max_folds or args.folds
     lines = ["# NLU pipeline comparison", "",
              f"- date: {dt.date.today().isoformat()}; machine: {platform.machine()}, "
              f"2 cores; {len(items)} examples, {args.folds}-fold cross-validation stratified "
-             f"by language and topic (seed {args.seed})",
+             f"by language and topic (seed {args.seed}), {used} of {args.folds} folds run",
              "- nlu_fallback predictions count as errors", ""]
     languages = sorted({i.lang for i in items})
     lines += ["## Intent accuracy per language", "",

@@ -30,7 +30,7 @@ class IntentModelConfig:
     word_ngrams: Optional[Tuple[int, int]] = (1, 2)
     sentence_embeddings: bool = True
     transliterate: bool = True
-    embedding_weight: float = 4.0
+    embedding_weight: float = 2.0
     svm_c: float = 0.5
     softmax_scale: float = 4.0
 
@@ -55,6 +55,12 @@ def transliteration(text: str, lang: Optional[str]) -> str:
     if lang in TRANSLITERATED_LANGUAGES and mostly_latin(text):
         return to_native_script(text, lang)
     return text
+
+
+def class_scores(classifier, features) -> np.ndarray:
+    """One score per class for one row (binary SVMs return a single margin)."""
+    scores = np.atleast_1d(classifier.decision_function(features)[0])
+    return np.array([-scores[0], scores[0]]) if len(classifier.classes_) == 2 else scores
 
 
 @dataclass
@@ -123,7 +129,7 @@ class IntentModel:
         """
         embeddings = None if embedding is None else np.asarray(embedding).reshape(1, -1)
         features = self._features([text], [lang], None, embeddings=embeddings)
-        scores = self.classifier.decision_function(features)[0]
+        scores = class_scores(self.classifier, features)
         scaled = np.exp((scores - scores.max()) * self.config.softmax_scale)
         probs = scaled / scaled.sum()
         order = np.argsort(-probs)[:top]

@@ -160,7 +160,9 @@ class LanguageClassifier:
 
     def probabilities(self, text: str, embedding: Optional[np.ndarray] = None) -> Dict[str, float]:
         embeddings = None if embedding is None else np.asarray(embedding).reshape(1, -1)
-        scores = self.classifier.decision_function(self._features([text], embeddings, False))[0]
+        from lotse.intent_model import class_scores
+
+        scores = class_scores(self.classifier, self._features([text], embeddings, False))
         scaled = np.exp((scores - scores.max()) * self.SOFTMAX_SCALE)
         probs = scaled / scaled.sum()
         return {lang: float(p) for lang, p in zip(self.classifier.classes_, probs)}

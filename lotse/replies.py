@@ -50,8 +50,9 @@ def topic_answer(content: Content, topic: str, lang: str) -> List[Reply]:
         parts.append(content.message("who_decides_note", lang))
     if topic == "appointment":
         parts.append(content.office_contact("auslaenderbehoerde", lang))
+    # One bubble: Rasa's output channels split a text into separate messages at blank lines.
     return [
-        Reply("\n\n".join(parts)),
+        Reply("\n".join(parts)),
         Reply(content.message("followup", lang), followup_buttons(content, topic, lang)),
     ]
 
@@ -108,7 +109,7 @@ def fallback_suggestions(content: Content, lang: str, candidates: Sequence[str])
 
 def fallback_give_up(content: Content, lang: str) -> Reply:
     return Reply(
-        content.message("fallback_give_up", lang) + "\n\n"
+        content.message("fallback_give_up", lang) + "\n"
         + content.office_contact("auslaenderbehoerde", lang),
         [_button(content.button("menu", lang), "help")],
     )
@@ -116,7 +117,7 @@ def fallback_give_up(content: Content, lang: str) -> Reply:
 
 def office_contact_reply(content: Content, key: str, lang: str) -> Reply:
     return Reply(
-        content.message(key, lang) + "\n\n" + content.office_contact("auslaenderbehoerde", lang),
+        content.message(key, lang) + "\n" + content.office_contact("auslaenderbehoerde", lang),
         [_button(content.button("menu", lang), "help")],
     )
 

@@ -14,8 +14,8 @@ WORK="$(mktemp -d)"
 export LOTSE_ACTION_PORT="${LOTSE_TEST_ACTION_PORT:-15055}"
 export LOTSE_RASA_PORT="${LOTSE_TEST_RASA_PORT:-15005}"
 export LOTSE_ACTION_URL="http://127.0.0.1:$LOTSE_ACTION_PORT/webhook"
-export LOTSE_TRACKER_DIALECT=sqlite LOTSE_TRACKER_HOST= LOTSE_TRACKER_PORT= \
-       LOTSE_TRACKER_USER= LOTSE_TRACKER_PASSWORD= LOTSE_TRACKER_DB="$WORK/tracker.db"
+export LOTSE_TRACKER_DIALECT=sqlite \
+       LOTSE_TRACKER_DB="$WORK/tracker.db"
 PIDS=()
 cleanup() { for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
