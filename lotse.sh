@@ -7,6 +7,7 @@
 #   validate   check content and training data
 #   evaluate   held-out evaluation report (optionally: a labelled YAML file)
 #   compare-pipelines  cross-validate the candidate NLU pipelines, write docs/pipeline-comparison.md
+#   bench-nlu  parse latency and memory of the trained model -> docs/benchmarks/nlu.md
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -132,6 +133,7 @@ cmd_test() {
 
 cmd_evaluate() { "$RASA_PY" -m lotse.evaluate "$@"; }
 cmd_compare_pipelines() { "$RASA_PY" -m lotse.compare_pipelines "$@"; }
+cmd_bench_nlu() { "$RASA_PY" -m lotse.bench_nlu "$@"; }
 
 command="${1:-help}"; shift || true
 case "$command" in
@@ -142,5 +144,6 @@ case "$command" in
   validate) cmd_validate "$@" ;;
   evaluate) cmd_evaluate "$@" ;;
   compare-pipelines) cmd_compare_pipelines "$@" ;;
-  *) sed -n '2,10p' "$0"; exit 2 ;;
+  bench-nlu) cmd_bench_nlu "$@" ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
 esac

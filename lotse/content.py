@@ -38,7 +38,8 @@ OFFICE_FIELDS = {
 }
 OFFICE_CONTACT_FIELDS = ("address", "phone", "email", "website", "opening_hours")
 HOTLINE_FIELDS = {"number", "source", "checked"}
-LANGUAGE_FIELDS = {"required", "next", "default", "names", "rtl"}
+LANGUAGE_FIELDS = {"required", "next", "default", "names", "rtl", "aliases"}
+MUNICIPALITY_FIELDS = {"source", "checked", "towns", "municipalities", "aemter"}
 
 
 class ContentError(Exception):
@@ -54,6 +55,7 @@ class Content:
     offices: Dict[str, Dict[str, Any]]
     hotlines: Dict[str, Dict[str, Any]]
     languages: Dict[str, Any]
+    municipalities: Dict[str, Any] = field(default_factory=dict)
     directory: Path = field(default=DEFAULT_CONTENT_DIR)
 
     @property
@@ -132,6 +134,7 @@ def load(directory: Optional[Path] = None) -> Content:
         offices=offices_file.get("offices") or {},
         hotlines=offices_file.get("hotlines") or {},
         languages=languages,
+        municipalities=_read_yaml(directory / "municipalities.yml") or {},
         directory=directory,
     )
 
@@ -191,9 +194,14 @@ def _validate_languages(content: Content, report: Report) -> None:
         report.errors.append("languages.yml: 'required' is empty")
     if content.languages.get("default") not in required:
         report.errors.append("languages.yml: 'default' must be a required language")
+    aliases = content.languages.get("aliases") or {}
+    for code in sorted(set(aliases) - set(required)):
+        report.errors.append(f"languages.yml: aliases for unknown language '{code}'")
     for lang in required:
         if lang not in (content.languages.get("names") or {}):
             report.errors.append(f"languages.yml: no name for '{lang}'")
+        if not aliases.get(lang):
+            report.errors.append(f"languages.yml: no aliases for '{lang}'")
         if lang not in content.answers:
             report.errors.append(f"answers/{lang}.yml: missing (required language)")
 
@@ -259,6 +267,17 @@ def _validate_offices(content: Content, report: Report) -> None:
             report.errors.append(f"{where}: 'checked' must be a date (YYYY-MM-DD)")
 
 
+def _validate_municipalities(content: Content, report: Report) -> None:
+    data = content.municipalities
+    _unknown(report, "municipalities.yml", data, MUNICIPALITY_FIELDS)
+    if not str(data.get("source") or "").strip():
+        report.errors.append("municipalities.yml: no source")
+    if not _is_date(data.get("checked")):
+        report.errors.append("municipalities.yml: 'checked' must be a date (YYYY-MM-DD)")
+    if not data.get("towns"):
+        report.errors.append("municipalities.yml: no towns")
+
+
 def validate(content: Content, intents: Optional[List[str]] = None) -> Report:
     """Checks content for completeness. ``intents``: the domain's intents, if known."""
     report = Report()
@@ -266,6 +285,7 @@ def validate(content: Content, intents: Optional[List[str]] = None) -> Report:
     _validate_languages(content, report)
     _validate_answers(content, report)
     _validate_offices(content, report)
+    _validate_municipalities(content, report)
     if intents is not None:
         expected = set(content.topics) | {"nlu_fallback"}
         for intent in sorted(expected - set(intents)):

@@ -11,6 +11,7 @@ No Rasa imports: the Rasa component in lotse.rasa_components wraps this.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -22,6 +23,9 @@ from lotse.sentence_encoder import prepare
 from lotse.transliterate import mostly_latin, to_native_script
 
 TRANSLITERATED_LANGUAGES = ("ar", "fa", "uk", "ru")
+# Latin-script languages whose residents often type without diacritics: training examples are
+# also learned without them ("başvuru" -> "basvuru", "przedłużyć" -> "przedluzyc").
+DIACRITIC_AUGMENTED_LANGUAGES = ("de", "tr", "pl")
 
 
 @dataclass
@@ -49,6 +53,26 @@ class IntentModelConfig:
             svm_c=float(data.get("svm_c", defaults.svm_c)),
             softmax_scale=float(data.get("softmax_scale", defaults.softmax_scale)),
         )
+
+
+def without_diacritics(text: str) -> str:
+    text = text.replace("ı", "i").replace("ł", "l").replace("Ł", "L").replace("ß", "ss")
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+
+
+def augmented(texts: Sequence[str], langs: Sequence[Optional[str]],
+              intents: Sequence[str]) -> Tuple[List[str], List[Optional[str]], List[str]]:
+    """The training examples plus diacritic-free copies where that changes the text."""
+    out_texts, out_langs, out_intents = list(texts), list(langs), list(intents)
+    for text, lang, intent in zip(texts, langs, intents):
+        if lang in DIACRITIC_AUGMENTED_LANGUAGES:
+            plain = without_diacritics(text)
+            if plain != text:
+                out_texts.append(plain)
+                out_langs.append(lang)
+                out_intents.append(intent)
+    return out_texts, out_langs, out_intents
 
 
 def transliteration(text: str, lang: Optional[str]) -> str:
@@ -113,6 +137,7 @@ class IntentModel:
             cache: Optional[sentence_encoder.EmbeddingCache] = None) -> "IntentModel":
         from sklearn.svm import LinearSVC
 
+        texts, langs, intents = augmented(texts, langs, intents)
         self.vectorizers = self._new_vectorizers()
         features = self._features(texts, langs, cache, fit=True)
         self.classifier = LinearSVC(C=self.config.svm_c)

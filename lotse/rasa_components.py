@@ -13,6 +13,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -25,6 +26,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from lotse.intent_model import IntentModel, IntentModelConfig
 from lotse import sentence_encoder
+from lotse.content import load as load_content
+from lotse.entities import EntityLookup
 from lotse.language import LanguageClassifier, detect, train_from_items
 from lotse.sentence_encoder import training_cache
 
@@ -159,4 +162,28 @@ class LotseIntentClassifier(GraphComponent):
             message.set(INTENT_RANKING_KEY,
                         [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
                          for name, confidence in ranking], add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class LookupEntityExtractor(GraphComponent):
+    """Language names and municipalities from content data (lotse.entities)."""
+
+    def __init__(self, lookup: EntityLookup) -> None:
+        self._lookup = lookup
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "LookupEntityExtractor":
+        content = load_content()
+        return cls(EntityLookup.from_content(content.languages, content.municipalities))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            found = self._lookup.languages(text) + self._lookup.municipalities(text)
+            if found:
+                entities = list(message.get(ENTITIES) or [])
+                entities += [e.as_dict(self.__class__.__name__) for e in found]
+                message.set(ENTITIES, entities, add_to_output=True)
         return messages

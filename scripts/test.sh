@@ -28,11 +28,11 @@ step "Content and training data validation"
 step "Rasa data validation"
 "$RASA_PY" -m rasa data validate --fail-on-warnings --domain domain.yml --data data --config config.yml
 
-step "Unit tests (content, language, actions)"
-"$RASA_PY" -m pytest -q tests/lotse tests/actions
-
 step "Training (reused when nothing changed)"
 "$RASA_PY" -m rasa train --fixed-model-name lotse --out models
+
+step "Unit tests (content, language, actions, trained model)"
+"$RASA_PY" -m pytest -q tests/lotse tests/actions
 
 step "Starting the action server and the assistant"
 "$RASA_PY" -m rasa_sdk --actions actions --port "$LOTSE_ACTION_PORT" > "$WORK/actions.log" 2>&1 &

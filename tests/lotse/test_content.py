@@ -105,3 +105,12 @@ def test_validate_cli_runs_as_module():
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Content OK" in result.stdout
+
+
+def test_municipalities_and_language_aliases_are_validated(content_copy):
+    _edit(content_copy / "municipalities.yml", lambda d: d.update(source="", zip="25335"))
+    _edit(content_copy / "languages.yml", lambda d: d["aliases"].pop("pl"))
+    errors = content_module.validate(content_module.load(content_copy)).errors
+    assert "municipalities.yml: no source" in errors
+    assert "municipalities.yml: unknown field 'zip'" in errors
+    assert "languages.yml: no aliases for 'pl'" in errors

@@ -46,3 +46,11 @@ def test_word_only_configuration_needs_no_encoder(tmp_path):
     assert loaded.rank("kindergeld", "de")[0][0] == "child_family_benefits"
     assert loaded.config == config
     assert np.isfinite(loaded.rank("", "de")[0][1])
+
+
+def test_diacritic_free_copies_are_added_for_latin_script_languages():
+    texts, langs, intents = intent_model.augmented(
+        ["başvuru nasıl", "przedłużyć pobyt", "Straße", "как дела"],
+        ["tr", "pl", "de", "ru"], ["a", "b", "c", "d"])
+    assert texts[4:] == ["basvuru nasil", "przedluzyc pobyt", "Strasse"]
+    assert intents[4:] == ["a", "b", "c"]
