@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import List, Optional
 
-from lotse import nlu_data
+from lotse import evaluation, nlu_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,9 +66,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         f"| parse latency p99 | {percentile(timings, 0.99):.1f} ms |",
         f"| peak RSS of the process | {peak_mb:.0f} MB |",
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    evaluation.write_report(args.out, lines)
     return 0
 
 

@@ -68,9 +68,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                      f"{sum(seconds) / len(seconds):.0f} |")
     for name, result in results.items():
         lines += ["", f"## {name}", "", evaluation.scores_table(result["scores"])]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    evaluation.write_report(args.out, lines)
     return 0
 
 

@@ -190,6 +190,13 @@ def top_confusions(predictions: Sequence[Prediction], n: int = 15) -> List[Tuple
     return [(a, b, c) for (a, b), c in pairs.most_common(n)]
 
 
+def write_report(path: Path, lines: Sequence[str]) -> None:
+    """Writes a Markdown report and prints it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
 def temporary_directory() -> tempfile.TemporaryDirectory:
     return tempfile.TemporaryDirectory(prefix="lotse-eval-")
 

@@ -34,8 +34,9 @@
     item.scrollIntoView({ block: "end" });
   }
 
+  // shown: the text for the resident's bubble; false for none (the greeting request).
   function send(text, shown) {
-    add("user", shown || text);
+    if (shown !== false) add("user", shown || text);
     status.textContent = "…";
     fetch("/api/messages", {
       method: "POST",
@@ -56,6 +57,5 @@
     input.value = "";
     send(text);
   });
-  send("/greet", null);
-  log.lastChild && log.removeChild(log.lastChild);
+  send("/greet", false);
 })();
