@@ -35,6 +35,40 @@ def cross_validate(config: Path, items: List[nlu_data.Item], folds: int, seed: i
     return {"scores": evaluation.score(predictions), "seconds": seconds}
 
 
+def classifier_config(config: Path) -> Optional[Dict]:
+    """The LotseIntentClassifier settings of a candidate config, None for other classifiers."""
+    for component in evaluation.load_yaml(config).get("pipeline") or []:
+        if component.get("name", "").endswith("LotseIntentClassifier"):
+            return {k: v for k, v in component.items() if k != "name"}
+    return None
+
+
+def quick_validate(config: Path, items: List[nlu_data.Item], folds: int, seed: int,
+                   max_folds: Optional[int] = None) -> Dict[str, object]:
+    """Same folds, the intent classifier trained and applied in batch, without Rasa.
+
+    Uses the true language of each test example for transliteration (the full run uses the
+    detected one) and no fallback threshold; only for LotseIntentClassifier candidates.
+    """
+    from lotse import sentence_encoder
+    from lotse.intent_model import IntentModel, IntentModelConfig
+
+    settings = IntentModelConfig.from_dict(classifier_config(config) or {})
+    cache = sentence_encoder.training_cache()
+    predictions: List[evaluation.Prediction] = []
+    seconds: List[float] = []
+    for train, test in evaluation.k_folds(items, folds, seed)[:max_folds or folds]:
+        started = time.perf_counter()
+        model = IntentModel(settings).fit([i.text for i in train], [i.lang for i in train],
+                                          [i.topic for i in train], cache)
+        seconds.append(time.perf_counter() - started)
+        features = model._features([i.text for i in test], [i.lang for i in test], cache)
+        for item, intent in zip(test, model.classifier.predict(features)):
+            predictions.append(evaluation.Prediction(item, str(intent), 1.0, None))
+    cache.save()
+    return {"scores": evaluation.score(predictions), "seconds": seconds}
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("configs", nargs="*", type=Path,
@@ -44,17 +78,26 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--max-folds", type=int, default=None,
                         help="run only the first N folds (for slow candidates)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "pipeline-comparison.md")
+    parser.add_argument("--quick", action="store_true",
+                        help="batch intent classification without Rasa (LotseIntentClassifier "
+                             "candidates only; no fallback, no language detection)")
     args = parser.parse_args(argv)
     configs = args.configs or sorted((ROOT / "configs" / "candidates").glob("*.yml"))
     items = nlu_data.read_all()
-    results = {config.stem: cross_validate(config, items, args.folds, args.seed, args.max_folds)
+    if args.quick:
+        configs = [c for c in configs if classifier_config(c) is not None]
+    run = quick_validate if args.quick else cross_validate
+    results = {config.stem: run(config, items, args.folds, args.seed, args.max_folds)
                for config in configs}
     used = args.max_folds or args.folds
     lines = ["# NLU pipeline comparison", "",
              f"- date: {dt.date.today().isoformat()}; machine: {platform.machine()}, "
              f"2 cores; {len(items)} examples, {args.folds}-fold cross-validation stratified "
              f"by language and topic (seed {args.seed}), {used} of {args.folds} folds run",
-             "- nlu_fallback predictions count as errors", ""]
+             ("- quick mode: intent classifier in batch, without Rasa, fallback and language "
+              "detection (true language used for transliteration; the language-ID column is "
+              "not measured here)" if args.quick else
+              "- full Rasa NLU pipeline; nlu_fallback predictions count as errors"), ""]
     languages = sorted({i.lang for i in items})
     lines += ["## Intent accuracy per language", "",
               "| pipeline | " + " | ".join(languages) + " | all | macro-F1 | train s/fold |",
