@@ -137,15 +137,11 @@ class LanguageClassifier:
         blocks = [v.fit_transform(texts) if fit else v.transform(texts) for v in self.vectorizers]
         if self.uses_embeddings:
             if embeddings is None:
-                embeddings = np.zeros((len(texts), self.classifier_dimension), dtype=np.float32)
+                from lotse.sentence_encoder import DIMENSION
+
+                embeddings = np.zeros((len(texts), DIMENSION), dtype=np.float32)
             blocks.append(sp.csr_matrix(np.asarray(embeddings) * self.EMBEDDING_WEIGHT))
         return sp.hstack(blocks).tocsr()
-
-    @property
-    def classifier_dimension(self) -> int:
-        from lotse.sentence_encoder import DIMENSION
-
-        return DIMENSION
 
     def fit(self, texts: Sequence[str], langs: Sequence[str],
             embeddings: Optional[np.ndarray] = None) -> "LanguageClassifier":
