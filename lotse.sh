@@ -8,6 +8,9 @@
 #   evaluate   held-out evaluation report (optionally: a labelled YAML file)
 #   compare-pipelines  cross-validate the candidate NLU pipelines, write docs/pipeline-comparison.md
 #   bench-nlu  parse latency and memory of the trained model -> docs/benchmarks/nlu.md
+#   route      which agency fits a resident (python -m lotse.route --help)
+#   inbox-user create, reset, delete or list agency inbox logins (python -m lotse.inbox.users)
+#   outbox     list handoff deliveries and their state
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -121,8 +124,14 @@ cmd_run() {
   export LOTSE_RASA_URL="${LOTSE_RASA_URL:-http://127.0.0.1:${LOTSE_RASA_PORT:-5005}}"
   "$BOT_PY" -m bot.gateway &
   PIDS+=($!)
+  # Handoffs: the outbox worker delivers them, the agency inbox shows them.
+  "$BOT_PY" -m lotse.handoff.worker &
+  PIDS+=($!)
+  "$BOT_PY" -m lotse.inbox &
+  PIDS+=($!)
   echo
   echo "Lotse is running. Open http://127.0.0.1:${LOTSE_GATEWAY_PORT:-8080}/ to chat. Ctrl-C stops everything."
+  echo "Agency inbox: http://127.0.0.1:${LOTSE_INBOX_PORT:-8090}/ (create a login: ./lotse.sh inbox-user create --username NAME --agency AGENCY_ID)"
   wait -n "${PIDS[@]}"
 }
 
@@ -134,6 +143,9 @@ cmd_test() {
 cmd_evaluate() { "$RASA_PY" -m lotse.evaluate "$@"; }
 cmd_compare_pipelines() { "$RASA_PY" -m lotse.compare_pipelines "$@"; }
 cmd_bench_nlu() { "$RASA_PY" -m lotse.bench_nlu "$@"; }
+cmd_route() { "$RASA_PY" -m lotse.route "$@"; }
+cmd_inbox_user() { "$BOT_PY" -m lotse.inbox.users "$@"; }
+cmd_outbox() { "$BOT_PY" -m lotse.handoff.worker --status "$@"; }
 
 command="${1:-help}"; shift || true
 case "$command" in
@@ -145,5 +157,8 @@ case "$command" in
   evaluate) cmd_evaluate "$@" ;;
   compare-pipelines) cmd_compare_pipelines "$@" ;;
   bench-nlu) cmd_bench_nlu "$@" ;;
-  *) sed -n '2,11p' "$0"; exit 2 ;;
+  route) cmd_route "$@" ;;
+  inbox-user) cmd_inbox_user "$@" ;;
+  outbox) cmd_outbox "$@" ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac

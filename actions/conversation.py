@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import Restarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from lotse import replies
+from actions.handoff import erase_conversation
 from actions.common import get_content, language_of, latest_entity, latest_intent, send
 
 # Intents answered with one text from content (messages.<intent>); True: add a menu button.
@@ -58,28 +58,12 @@ class ActionShowHelp(Action):
         return []
 
 
-class ActionRequestHuman(Action):
-    def name(self) -> Text:
-        return "action_request_human"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        content = get_content()
-        send(dispatcher, [replies.office_contact_reply(content, "request_human",
-                                                       language_of(tracker))])
-        return []
-
-
 class ActionDeleteMyData(Action):
-    """Confirms erasure; the channel gateway then deletes the stored conversation."""
+    """Erases the resident's handoffs and asks the channel gateway to delete the conversation."""
 
     def name(self) -> Text:
         return "action_delete_my_data"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        content = get_content()
-        lang = language_of(tracker)
-        dispatcher.utter_message(text=content.message("delete_my_data", lang),
-                                 json_message={"lotse_erase": True})
-        return [Restarted()]
+        return erase_conversation(dispatcher, tracker)

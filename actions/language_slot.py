@@ -44,6 +44,7 @@ class ActionDetectLanguage(Action):
             explicit=explicit,
             default=content.default_language,
             supported=content.required_languages,
+            locked=bool((tracker.active_loop or {}).get("name")),
         )
         return [] if chosen == current else [SlotSet("language", chosen)]
 

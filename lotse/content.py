@@ -6,6 +6,7 @@ checks them (see :func:`validate`) and looks texts up. It has no Rasa imports.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,9 @@ from typing import Any, Dict, List, Optional
 from urllib.parse import urlparse
 
 import yaml
+
+from lotse import agencies as agencies_module
+from lotse.entities import all_municipalities
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -27,10 +31,28 @@ MESSAGE_KEYS = {
     "out_of_scope", "fallback_suggest", "fallback_give_up", "followup", "urgent_first",
     "who_decides_note", "more_info", "office_heading", "label_address", "label_phone",
     "label_email", "label_website", "label_hours", "unreadable", "empty_message",
+    # the handoff conversation and the routing reasons
+    "handoff_intro", "handoff_ask_age", "handoff_bad_age", "handoff_ask_municipality",
+    "handoff_unknown_municipality", "handoff_ask_status", "handoff_bad_choice",
+    "handoff_proposal", "handoff_choose_agency", "handoff_ask_consent", "handoff_refused",
+    "handoff_ask_contact", "handoff_ask_contact_telegram", "handoff_bad_phone",
+    "handoff_bad_email", "handoff_bad_contact", "handoff_ask_description",
+    "handoff_description_short", "handoff_description_long", "handoff_summary",
+    "handoff_ask_confirm", "handoff_done", "handoff_cancelled", "handoff_failed",
+    "handoff_no_contact", "handoff_label_agency", "handoff_label_topic", "handoff_label_contact",
+    "handoff_label_municipality", "handoff_label_age", "handoff_label_status",
+    "handoff_label_description", "handoff_topic_general", "handoff_cancel_words",
+    "route_emergency", "route_violence", "route_jmd", "route_refugee_status",
+    "route_refugee_topic", "route_recognition", "route_mbe", "route_mbe_child",
+    "route_match_language", "route_match_place", "route_service_desk",
 }
 BUTTON_KEYS = {
     "helped_yes", "counsellor", "menu", "none_of_these", "group_residence", "group_social",
     "group_urgent", "change_language",
+    "handoff_age_under_12", "handoff_age_12_26", "handoff_age_27_plus",
+    "handoff_status_asylum_seeker", "handoff_status_tolerated", "handoff_status_protection",
+    "handoff_status_other", "handoff_agency_ok", "handoff_agency_other", "handoff_consent_yes",
+    "handoff_consent_no", "handoff_contact_telegram", "handoff_send", "handoff_cancel",
 }
 OFFICE_FIELDS = {
     "name", "address", "phone", "email", "website", "opening_hours", "booking", "source",
@@ -38,7 +60,7 @@ OFFICE_FIELDS = {
 }
 OFFICE_CONTACT_FIELDS = ("address", "phone", "email", "website", "opening_hours")
 HOTLINE_FIELDS = {"number", "source", "checked"}
-LANGUAGE_FIELDS = {"required", "next", "default", "names", "rtl", "aliases"}
+LANGUAGE_FIELDS = {"required", "next", "default", "names", "names_de", "rtl", "aliases"}
 MUNICIPALITY_FIELDS = {"source", "checked", "towns", "municipalities", "aemter"}
 
 
@@ -56,7 +78,21 @@ class Content:
     hotlines: Dict[str, Dict[str, Any]]
     languages: Dict[str, Any]
     municipalities: Dict[str, Any] = field(default_factory=dict)
+    agencies: Dict[str, Any] = field(default_factory=dict)
     directory: Path = field(default=DEFAULT_CONTENT_DIR)
+
+    @functools.cached_property
+    def agency_directory(self) -> agencies_module.Directory:
+        return agencies_module.Directory(self.agencies)
+
+    def municipality_names(self) -> List[str]:
+        return all_municipalities(self.municipalities)
+
+    def amt_of(self, municipality: str) -> Optional[str]:
+        for amt, villages in (self.municipalities.get("aemter") or {}).items():
+            if municipality in (villages or []):
+                return amt
+        return None
 
     @property
     def required_languages(self) -> List[str]:
@@ -135,6 +171,8 @@ def load(directory: Optional[Path] = None) -> Content:
         hotlines=offices_file.get("hotlines") or {},
         languages=languages,
         municipalities=_read_yaml(directory / "municipalities.yml") or {},
+        agencies=(_read_yaml(directory / "agencies.yml") or {}).get("agencies") or {}
+        if (directory / "agencies.yml").exists() else {},
         directory=directory,
     )
 
@@ -286,6 +324,10 @@ def validate(content: Content, intents: Optional[List[str]] = None) -> Report:
     _validate_answers(content, report)
     _validate_offices(content, report)
     _validate_municipalities(content, report)
+    agencies_module.validate(
+        content.agencies, content.municipality_names(),
+        list((content.municipalities.get("aemter") or {})), content.required_languages,
+        report.errors, report.warnings)
     if intents is not None:
         expected = set(content.topics) | {"nlu_fallback"}
         for intent in sorted(expected - set(intents)):

@@ -211,8 +211,12 @@ def decide(
     explicit: Optional[str] = None,
     default: str = "de",
     supported: Iterable[str] = LANGUAGES,
+    locked: bool = False,
 ) -> str:
     """The conversation's language after this message.
+
+    ``locked``: the resident is answering a form's questions (town names, phone numbers, their
+    own words): only an explicit request changes the language then.
 
     ``current``: the language so far (None at the start); ``hint``: the channel's language
     (Telegram ``language_code``, the browser's language); ``previous``: the detection of the
@@ -222,6 +226,8 @@ def decide(
     if explicit in supported:
         return explicit  # type: ignore[return-value]
     hint = (hint or "").split("-")[0].lower() or None
+    if locked and current in supported:
+        return current  # type: ignore[return-value]
     if current not in supported:
         if detection.reliable and detection.lang in supported:
             return detection.lang  # type: ignore[return-value]

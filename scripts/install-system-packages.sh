@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages the project needs (Debian). Skips apt when everything is already there.
 set -euo pipefail
-PACKAGES=(sqlite3)
+PACKAGES=(sqlite3 openssl)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -15,7 +15,8 @@ export LOTSE_ACTION_PORT="${LOTSE_TEST_ACTION_PORT:-15055}"
 export LOTSE_RASA_PORT="${LOTSE_TEST_RASA_PORT:-15005}"
 export LOTSE_ACTION_URL="http://127.0.0.1:$LOTSE_ACTION_PORT/webhook"
 export LOTSE_TRACKER_DIALECT=sqlite \
-       LOTSE_TRACKER_DB="$WORK/tracker.db"
+       LOTSE_TRACKER_DB="$WORK/tracker.db" \
+       LOTSE_DATABASE_URL="sqlite:///$WORK/lotse.db"
 PIDS=()
 cleanup() { for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -31,8 +32,12 @@ step "Rasa data validation"
 step "Training (reused when nothing changed)"
 "$RASA_PY" -m rasa train --fixed-model-name lotse --out models
 
-step "Unit tests (content, language, actions, trained model)"
-"$RASA_PY" -m pytest -q tests/lotse tests/actions
+step "Unit tests (content, language, routing, handoff dialogue, actions, trained model)"
+"$RASA_PY" -m pytest -q tests/lotse tests/actions --ignore=tests/lotse/inbox \
+  --ignore=tests/lotse/handoff/test_delivery.py
+
+step "Handoff delivery (real SMTP server and webhook receiver) and agency inbox"
+"$BOT_PY" -m pytest -q tests/lotse/handoff/test_delivery.py tests/lotse/inbox
 
 step "Starting the action server and the assistant"
 "$RASA_PY" -m rasa_sdk --actions actions --port "$LOTSE_ACTION_PORT" > "$WORK/actions.log" 2>&1 &

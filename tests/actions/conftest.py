@@ -20,3 +20,14 @@ def run_action():
         events = action.run(dispatcher, load_tracker(tracker_name), {})
         return dispatcher.messages, events
     return run
+
+
+@pytest.fixture(autouse=True)
+def handoff_database(tmp_path, monkeypatch):
+    """Every action test gets its own handoff database."""
+    from actions import handoff
+
+    monkeypatch.setenv("LOTSE_DATABASE_URL", f"sqlite:///{tmp_path}/handoffs.db")
+    handoff.get_store.cache_clear()
+    yield
+    handoff.get_store.cache_clear()

@@ -30,5 +30,5 @@ def test_second_fallback_gives_office_contact(run_action):
 def test_delete_restarts_and_marks_erasure_for_the_channel(run_action):
     messages, events = run_action(ActionDeleteMyData(), "pl_help_residence_group")
     assert events == [{"event": "restart", "timestamp": None}]
-    assert messages[0]["custom"] == {"lotse_erase": True}
+    assert messages[0]["custom"] == {"lotse_erase": True, "handoffs_erased": True}
     assert messages[0]["text"] == get_content().message("delete_my_data", "pl")

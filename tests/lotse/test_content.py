@@ -114,3 +114,34 @@ def test_municipalities_and_language_aliases_are_validated(content_copy):
     assert "municipalities.yml: no source" in errors
     assert "municipalities.yml: unknown field 'zip'" in errors
     assert "languages.yml: no aliases for 'pl'" in errors
+
+
+@pytest.mark.parametrize("change,expected", [
+    (lambda a: a["diakomigra_pinneberg"].update(roles=["helpdesk"]), "unknown role 'helpdesk'"),
+    (lambda a: a["diakomigra_pinneberg"].update(municipalities=["Hamburg"]),
+     "unknown municipality 'Hamburg'"),
+    (lambda a: a["diakomigra_pinneberg"].update(source=""), "diakomigra_pinneberg: no source"),
+    (lambda a: a["diakomigra_pinneberg"].update(website="http://x.de"), "not an https URL"),
+    (lambda a: a["diakomigra_pinneberg"].update(fax="1"), "unknown field 'fax'"),
+    (lambda a: a["diakomigra_pinneberg"]["handoff"].update(
+        webhook_url="https://example.org/hook", webhook_secret_env=""),
+     "a webhook needs webhook_secret_env"),
+    (lambda a: a.pop("abh_service_desk"), "service desk 'abh_service_desk' is missing"),
+])
+def test_agency_directory_is_validated(content_copy, change, expected):
+    path = content_copy / "agencies.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data["agencies"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = content_module.validate(content_module.load(content_copy))
+    assert any(expected in error for error in report.errors), report.errors
+
+
+def test_unconfirmed_agency_fields_and_channels_are_never_used(content):
+    desk = content.agency_directory.service_desk
+    assert "opening_hours" not in desk.visible_contact()
+    for agency in content.agency_directory.agencies.values():
+        hidden = set(content.agencies[agency.id].get("unconfirmed") or [])
+        assert not hidden & set(agency.visible_contact())
+        if "handoff" in hidden:
+            assert (agency.handoff_email, agency.webhook_url) == ("", "")

@@ -108,3 +108,10 @@ def test_run_of_two_messages_switches():
 def test_explicit_request_always_wins():
     assert decide("de", strong("de"), explicit="fa") == "fa"
     assert decide("de", strong("de"), explicit="klingon") == "de"
+
+
+def test_answers_inside_a_form_never_flip_the_language():
+    assert decide("uk", strong("ru"), locked=True) == "uk"
+    assert decide("uk", strong("ru"), previous=strong("ru"), locked=True) == "uk"
+    assert decide("uk", strong("ru"), explicit="ar", locked=True) == "ar"
+    assert decide(None, strong("ru"), locked=True) == "ru"
