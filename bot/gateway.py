@@ -1,7 +1,8 @@
 """The website gateway: serves the chat page and widget, relays messages to the assistant.
 
 Rasa's API is never exposed: the browser talks only to this gateway, which checks input,
-adds channel metadata, turns faults into a friendly answer and erases conversations on request.
+adds channel metadata and turns faults into a friendly answer; Rasa's Lotse channel returns the
+conversation's language and erases conversations on request.
 Run: ``python -m bot.gateway``.
 """
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any, Dict, List
 
 from aiohttp import web
 
-from bot.erase import erase_conversation
 from bot.rasa_client import AssistantUnavailable, RasaClient
 from bot.settings import GatewaySettings
 from lotse import content as content_module
@@ -59,17 +59,18 @@ async def post_message(request: web.Request) -> web.Response:
         return web.json_response(_friendly(content, "empty_message", lang))
     text = text[: settings.max_message_chars]
     try:
-        messages = await request.app[CLIENT].send(
+        result = await request.app[CLIENT].send(
             sender_id, text, {"channel": "widget", "language_hint": hint})
     except AssistantUnavailable as error:
         logger.warning("assistant unavailable: %s", error)
         reply = replies.office_contact_reply(content, "fallback_give_up", lang)
         return web.json_response({"messages": [reply.as_dict()], "unavailable": True},
                                  status=503)
-    if any((m.get("custom") or {}).get("lotse_erase") for m in messages):
-        removed = erase_conversation(settings, sender_id)
-        logger.info("conversation erased (%d events)", removed)
-    return web.json_response({"messages": [_public(m) for m in messages]})
+    language = result.get("language") or lang
+    return web.json_response({
+        "messages": [_public(m) for m in result.get("messages") or []],
+        "language": language, "direction": content.direction(language),
+        "erased": bool(result.get("erased"))})
 
 
 def has_visible_content(text: str) -> bool:

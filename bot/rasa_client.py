@@ -1,7 +1,7 @@
-"""Talks to the assistant over Rasa's REST channel, with channel metadata."""
+"""Talks to the assistant through Lotse's Rasa input channel (lotse/rasa_channel.py)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 import aiohttp
 
@@ -12,12 +12,13 @@ class AssistantUnavailable(Exception):
 
 class RasaClient:
     def __init__(self, base_url: str, timeout: float = 20.0) -> None:
-        self._url = base_url.rstrip("/") + "/webhooks/rest/webhook"
+        self._url = base_url.rstrip("/") + "/webhooks/lotse/webhook"
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: Optional[aiohttp.ClientSession] = None
 
     async def send(self, sender_id: str, text: str,
-                   metadata: Dict[str, Any]) -> List[Dict[str, Any]]:
+                   metadata: Dict[str, Any]) -> Dict[str, Any]:
+        """{"messages": [...], "language": "ar", "direction": "rtl", "erased": False}"""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         body = {"sender": sender_id, "message": text, "metadata": metadata}

@@ -16,8 +16,6 @@ class GatewaySettings:
     port: int = 8080
     rasa_timeout: float = 20.0
     max_message_chars: int = 2000
-    tracker_dialect: str = "sqlite"
-    tracker_db: str = str(ROOT / "var" / "tracker.db")
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "GatewaySettings":
@@ -27,6 +25,4 @@ class GatewaySettings:
             host=env.get("LOTSE_GATEWAY_HOST", cls.host),
             port=int(env.get("LOTSE_GATEWAY_PORT", cls.port)),
             rasa_timeout=float(env.get("LOTSE_RASA_TIMEOUT", cls.rasa_timeout)),
-            tracker_dialect=env.get("LOTSE_TRACKER_DIALECT", cls.tracker_dialect),
-            tracker_db=env.get("LOTSE_TRACKER_DB") or cls.tracker_db,
         )

@@ -1,3 +1,4 @@
+import os
 import sqlite3
 
 import pytest
@@ -35,6 +36,7 @@ async def test_arabic_question_gets_arabic_answer(gateway, sender):
     status, data = await say(gateway, sender, "بدي جيب مرتي وولادي لعندي على ألمانيا", hint="de")
     assert status == 200
     assert first_line("family_reunification", "ar") in data["messages"][0]["text"]
+    assert (data["language"], data["direction"]) == ("ar", "rtl")
     assert data["messages"][1]["text"] == CONTENT.message("followup", "ar")
 
 
@@ -60,15 +62,15 @@ async def test_html_is_just_text(gateway, sender):
 @needs_rasa
 async def test_delete_my_data_erases_the_stored_conversation(gateway, sender):
     await say(gateway, sender, "wie lange dauert die einbürgerung")
-    settings = GatewaySettings.from_env()
-    with sqlite3.connect(settings.tracker_db) as db:
+    tracker_db = os.environ["LOTSE_TRACKER_DB"]
+    with sqlite3.connect(tracker_db) as db:
         before = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
     assert before > 0
     status, data = await say(gateway, sender, "/delete_my_data")
     assert status == 200
     assert data["messages"][0]["text"] == CONTENT.message("delete_my_data", "de")
-    assert "custom" not in data["messages"][0]
-    with sqlite3.connect(settings.tracker_db) as db:
+    assert "custom" not in data["messages"][0] and data["erased"] is True
+    with sqlite3.connect(tracker_db) as db:
         after = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
     assert after == 0
 
