@@ -11,6 +11,8 @@
 #   route      which agency fits a resident (python -m lotse.route --help)
 #   inbox-user create, reset, delete or list agency inbox logins (python -m lotse.inbox.users)
 #   outbox     list handoff deliveries and their state
+#   bench      benchmark through the widget path (starts the stack) -> docs/benchmarks/latest.md
+#   retention  delete data older than the retention period (the worker also runs it hourly)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -129,6 +131,7 @@ cmd_run() {
   PIDS+=($!)
   "$BOT_PY" -m lotse.inbox &
   PIDS+=($!)
+  if [ -n "${TELEGRAM_BOT_TOKEN:-}" ]; then "$BOT_PY" -m bot.telegram & PIDS+=($!); fi
   echo
   echo "Lotse is running. Open http://127.0.0.1:${LOTSE_GATEWAY_PORT:-8080}/ to chat. Ctrl-C stops everything."
   echo "Agency inbox: http://127.0.0.1:${LOTSE_INBOX_PORT:-8090}/ (create a login: ./lotse.sh inbox-user create --username NAME --agency AGENCY_ID)"
@@ -146,6 +149,8 @@ cmd_bench_nlu() { "$RASA_PY" -m lotse.bench_nlu "$@"; }
 cmd_route() { "$RASA_PY" -m lotse.route "$@"; }
 cmd_inbox_user() { "$BOT_PY" -m lotse.inbox.users "$@"; }
 cmd_outbox() { "$BOT_PY" -m lotse.handoff.worker --status "$@"; }
+cmd_bench() { cmd_setup; cmd_train; LOTSE_VENV_DIR="$VENV_DIR" "$RASA_PY" -m lotse.benchmark "$@"; }
+cmd_retention() { "$BOT_PY" -m lotse.retention "$@"; }
 
 command="${1:-help}"; shift || true
 case "$command" in
@@ -160,5 +165,7 @@ case "$command" in
   route) cmd_route "$@" ;;
   inbox-user) cmd_inbox_user "$@" ;;
   outbox) cmd_outbox "$@" ;;
-  *) sed -n '2,14p' "$0"; exit 2 ;;
+  bench) cmd_bench "$@" ;;
+  retention) cmd_retention "$@" ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

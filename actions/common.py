@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from lotse import content as content_module
 from lotse.content import Content
-from lotse.replies import Reply
+from lotse.replies import URGENT_TOPICS, Reply, urgent_notice
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,6 +33,16 @@ def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
 
 def user_events(tracker: Tracker) -> List[Dict[str, Any]]:
     return [e for e in tracker.events if e.get("event") == "user"]
+
+
+def urgent_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """110 / 112 and the violence hotline before anything else when the message names danger
+    (content/urgent.yml), unless the answer is an urgent topic's, which shows them anyway."""
+    content = get_content()
+    if latest_intent(tracker) in URGENT_TOPICS:
+        return
+    if content.urgent_matcher.matches(str(tracker.latest_message.get("text") or "")):
+        send(dispatcher, [urgent_notice(content, language_of(tracker))])
 
 
 def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:

@@ -8,7 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from lotse import replies
 from actions.handoff import erase_conversation
-from actions.common import get_content, language_of, latest_entity, latest_intent, send
+from actions.common import (get_content, language_of, latest_entity, latest_intent, send,
+                            urgent_first)
 
 # Intents answered with one text from content (messages.<intent>); True: add a menu button.
 SIMPLE_REPLIES = {
@@ -23,6 +24,7 @@ class ActionGreet(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        urgent_first(dispatcher, tracker)
         send(dispatcher, replies.greeting(get_content(), language_of(tracker)))
         return []
 
@@ -35,6 +37,7 @@ class ActionReply(Action):
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = latest_intent(tracker) or "out_of_scope"
         key = intent if intent in SIMPLE_REPLIES else "out_of_scope"
+        urgent_first(dispatcher, tracker)
         send(dispatcher, [replies.simple(get_content(), key, language_of(tracker),
                                          with_menu=SIMPLE_REPLIES[key])])
         return []
@@ -51,6 +54,7 @@ class ActionShowHelp(Action):
         content = get_content()
         lang = language_of(tracker)
         group = latest_entity(tracker, "topic_group")
+        urgent_first(dispatcher, tracker)
         if group in ("residence", "social", "urgent"):
             send(dispatcher, [replies.group_menu(content, group, lang)])
         else:

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from lotse import replies
-from actions.common import get_content, language_of, send, user_events
+from actions.common import get_content, language_of, send, urgent_first, user_events
 
 MAX_SUGGESTIONS = 3
 
@@ -39,6 +39,7 @@ class ActionFallback(Action):
         content = get_content()
         lang = language_of(tracker)
         candidates = likely_topics(tracker)
+        urgent_first(dispatcher, tracker)
         if consecutive_fallbacks(tracker) <= 1 and candidates:
             send(dispatcher, [replies.fallback_suggestions(content, lang, candidates)])
         else:

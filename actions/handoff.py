@@ -2,6 +2,7 @@
 lotse.handoff.dialogue / prompts (plain, tested modules); these actions only connect them."""
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 from typing import Any, Dict, List, Optional, Text
@@ -14,6 +15,7 @@ from actions.common import get_content, language_of, latest_entity, send, user_e
 from lotse.handoff import dialogue, prompts
 from lotse.handoff.store import HandoffRequest, HandoffStore
 from lotse import routing
+from lotse.statistics import StatisticsRecorder
 
 log = logging.getLogger(__name__)
 ALL_SLOTS = dialogue.STEPS + dialogue.STATE_SLOTS
@@ -24,6 +26,17 @@ def get_store() -> HandoffStore:
     store = HandoffStore()
     store.create_schema()
     return store
+
+
+@functools.lru_cache(maxsize=1)
+def get_recorder() -> StatisticsRecorder:
+    recorder = StatisticsRecorder(get_store())
+    atexit.register(recorder.flush)
+    return recorder
+
+
+def channel_of(tracker: Tracker) -> str:
+    return str(_metadata(tracker).get("channel") or "rest")[:16]
 
 
 def _metadata(tracker: Tracker) -> Dict[str, Any]:
@@ -151,6 +164,7 @@ class ActionHandoffSubmit(Action):
             send(dispatcher, prompts.outcome("failed", slots, content, lang))
             return reset
         log.info("handoff %s stored for agency %s", reference, slots["handoff_agency"])
+        get_recorder().handoff(slots["handoff_agency"], lang, channel_of(tracker))
         send(dispatcher, prompts.outcome("done", slots, content, lang, reference))
         return reset
 
@@ -165,7 +179,7 @@ class ActionHandoffSubmit(Action):
         channels = (["email"] if agency.handoff_email else []) + \
                    (["webhook"] if agency.webhook_url else [])
         return HandoffRequest(
-            sender_id=tracker.sender_id, channel=str(_metadata(tracker).get("channel") or "rest"),
+            sender_id=tracker.sender_id, channel=channel_of(tracker),
             agency_id=agency.id, role=chosen.role if chosen else agency.roles[0],
             reason_de=reason_de, topic=slots.get("handoff_topic"), language=lang,
             contact_method=slots.get("handoff_contact_method") or "phone",

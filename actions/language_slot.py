@@ -18,6 +18,14 @@ def channel_hint(tracker: Tracker) -> str:
     return str(metadata.get("language_hint") or "")
 
 
+def _record_statistics(tracker: Tracker, language_code: str) -> None:
+    # Runs once per user message (this action is the language slot's mapping).
+    from actions.handoff import channel_of, get_recorder
+
+    text = str(tracker.latest_message.get("text") or "")
+    get_recorder().message(latest_intent(tracker), language_code, channel_of(tracker), text)
+
+
 class ActionDetectLanguage(Action):
     """Fills the ``language`` slot (custom slot mapping, run after every user message)."""
 
@@ -46,6 +54,7 @@ class ActionDetectLanguage(Action):
             supported=content.required_languages,
             locked=bool((tracker.active_loop or {}).get("name")),
         )
+        _record_statistics(tracker, chosen)
         return [] if chosen == current else [SlotSet("language", chosen)]
 
 

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from lotse import replies
-from actions.common import get_content, language_of, latest_intent, send
+from actions.common import get_content, language_of, latest_intent, send, urgent_first
 
 
 class ActionAnswerTopic(Action):
@@ -19,6 +19,7 @@ class ActionAnswerTopic(Action):
         content = get_content()
         topic = latest_intent(tracker)
         lang = language_of(tracker)
+        urgent_first(dispatcher, tracker)
         if not topic or not content.is_answer_topic(topic):
             send(dispatcher, [replies.help_menu(content, lang)])
             return []

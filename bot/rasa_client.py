@@ -1,7 +1,13 @@
-"""Talks to the assistant through Lotse's Rasa input channel (lotse/rasa_channel.py)."""
+"""Talks to the assistant through Lotse's Rasa input channel (lotse/rasa_channel.py).
+
+``base_url`` may list several Rasa replicas, comma-separated: messages go round-robin, and a
+replica that cannot be reached is skipped for this message (the conversation lives in the shared
+tracker store, and the Redis lock store keeps one conversation's turns in order).
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+import itertools
+from typing import Any, Dict, List, Optional
 
 import aiohttp
 
@@ -10,25 +16,56 @@ class AssistantUnavailable(Exception):
     """Rasa could not be reached or answered with an error."""
 
 
+def rasa_time(server_timing: str) -> Optional[float]:
+    """Rasa's own handling time from ``Server-Timing: rasa;dur=12.3``, in milliseconds."""
+    for metric in server_timing.split(","):
+        name, _, params = metric.strip().partition(";")
+        if name == "rasa" and params.startswith("dur="):
+            try:
+                return float(params[4:])
+            except ValueError:
+                return None
+    return None
+
+
 class RasaClient:
     def __init__(self, base_url: str, timeout: float = 20.0) -> None:
-        self._url = base_url.rstrip("/") + "/webhooks/lotse/webhook"
+        self.urls: List[str] = [url.strip().rstrip("/") + "/webhooks/lotse/webhook"
+                                for url in base_url.split(",") if url.strip()]
+        if not self.urls:
+            raise ValueError("no assistant URL given")
+        self._next = itertools.cycle(range(len(self.urls)))
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: Optional[aiohttp.ClientSession] = None
 
     async def send(self, sender_id: str, text: str,
                    metadata: Dict[str, Any]) -> Dict[str, Any]:
-        """{"messages": [...], "language": "ar", "direction": "rtl", "erased": False}"""
+        """{"messages": [...], "language": "ar", "direction": "rtl", "erased": False,
+        "rasa_ms": Rasa's own handling time}"""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         body = {"sender": sender_id, "message": text, "metadata": metadata}
-        try:
-            async with self._session.post(self._url, json=body) as response:
-                if response.status != 200:
-                    raise AssistantUnavailable(f"HTTP {response.status}")
-                return await response.json()
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise AssistantUnavailable(type(error).__name__) from error
+        first = next(self._next)
+        error: Exception = AssistantUnavailable("no replica")
+        for offset in range(len(self.urls)):
+            url = self.urls[(first + offset) % len(self.urls)]
+            try:
+                async with self._session.post(url, json=body) as response:
+                    if response.status != 200:
+                        raise AssistantUnavailable(f"HTTP {response.status}")
+                    try:
+                        result = await response.json()
+                    except ValueError as failure:  # not JSON: a proxy's error page, say
+                        raise AssistantUnavailable("invalid answer") from failure
+                    result["rasa_ms"] = rasa_time(response.headers.get("Server-Timing", ""))
+                    return result
+            except aiohttp.ClientConnectorError as failure:
+                error = failure  # not reached at all: the next replica may answer
+                continue
+            except (aiohttp.ClientError, TimeoutError) as failure:
+                # The message may have been processed: sending it again could duplicate it.
+                raise AssistantUnavailable(type(failure).__name__) from failure
+        raise AssistantUnavailable(type(error).__name__) from error
 
     async def close(self) -> None:
         if self._session is not None:

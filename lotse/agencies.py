@@ -18,6 +18,7 @@ SERVICE_DESK_ID = "abh_service_desk"
 AGENCY_FIELDS = {
     "name", "provider", "roles", "municipalities", "languages", "address", "phone", "email",
     "website", "opening_hours", "hotline", "handoff", "source", "checked", "unconfirmed", "note",
+    "retention_days",
 }
 HANDOFF_FIELDS = {"email", "webhook_url", "webhook_secret_env"}
 CONTACT_FIELDS = ("address", "phone", "hotline", "email", "website", "opening_hours")
@@ -145,6 +146,9 @@ def _validate_fields(where: str, raw: Dict[str, Any], errors: List[str],
             dt.date.fromisoformat(str(checked))
         except ValueError:
             errors.append(f"{where}: 'checked' must be a date (YYYY-MM-DD)")
+    keep = raw.get("retention_days")
+    if keep is not None and (not isinstance(keep, int) or isinstance(keep, bool) or keep < 1):
+        errors.append(f"{where}: retention_days must be a whole number of days (>= 1)")
     website = str(raw.get("website") or "")
     if website and not website.startswith("https://"):
         errors.append(f"{where}: website is not an https URL")

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import yaml
 
 from lotse import agencies as agencies_module
+from lotse import urgent as urgent_module
 from lotse.entities import all_municipalities
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -30,7 +31,7 @@ MESSAGE_KEYS = {
     "change_language", "language_set", "request_human", "privacy", "delete_my_data",
     "out_of_scope", "fallback_suggest", "fallback_give_up", "followup", "urgent_first",
     "who_decides_note", "more_info", "office_heading", "label_address", "label_phone",
-    "label_email", "label_website", "label_hours", "unreadable", "empty_message",
+    "label_email", "label_website", "label_hours", "unreadable", "empty_message", "too_long",
     # the handoff conversation and the routing reasons
     "handoff_intro", "handoff_ask_age", "handoff_bad_age", "handoff_ask_municipality",
     "handoff_unknown_municipality", "handoff_ask_status", "handoff_bad_choice",
@@ -45,6 +46,9 @@ MESSAGE_KEYS = {
     "route_emergency", "route_violence", "route_jmd", "route_refugee_status",
     "route_refugee_topic", "route_recognition", "route_mbe", "route_mbe_child",
     "route_match_language", "route_match_place", "route_service_desk",
+    # the Telegram bot: command menu, expired buttons, edited messages, group chats
+    "command_start", "command_help", "command_privacy", "command_delete", "button_expired",
+    "edited_not_read", "private_chat_only",
 }
 BUTTON_KEYS = {
     "helped_yes", "counsellor", "menu", "none_of_these", "group_residence", "group_social",
@@ -79,7 +83,12 @@ class Content:
     languages: Dict[str, Any]
     municipalities: Dict[str, Any] = field(default_factory=dict)
     agencies: Dict[str, Any] = field(default_factory=dict)
+    urgent: Dict[str, Any] = field(default_factory=dict)
     directory: Path = field(default=DEFAULT_CONTENT_DIR)
+
+    @functools.cached_property
+    def urgent_matcher(self) -> urgent_module.UrgentMatcher:
+        return urgent_module.UrgentMatcher(self.urgent.get("keywords") or {})
 
     @functools.cached_property
     def agency_directory(self) -> agencies_module.Directory:
@@ -173,6 +182,8 @@ def load(directory: Optional[Path] = None) -> Content:
         municipalities=_read_yaml(directory / "municipalities.yml") or {},
         agencies=(_read_yaml(directory / "agencies.yml") or {}).get("agencies") or {}
         if (directory / "agencies.yml").exists() else {},
+        urgent=(_read_yaml(directory / "urgent.yml") or {})
+        if (directory / "urgent.yml").exists() else {},
         directory=directory,
     )
 
@@ -328,6 +339,7 @@ def validate(content: Content, intents: Optional[List[str]] = None) -> Report:
         content.agencies, content.municipality_names(),
         list((content.municipalities.get("aemter") or {})), content.required_languages,
         report.errors, report.warnings)
+    urgent_module.validate(content.urgent, content.required_languages, report.errors)
     if intents is not None:
         expected = set(content.topics) | {"nlu_fallback"}
         for intent in sorted(expected - set(intents)):

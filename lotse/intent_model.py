@@ -37,6 +37,8 @@ class IntentModelConfig:
     embedding_weight: float = 2.0
     svm_c: float = 0.5
     softmax_scale: float = 4.0
+    # Character n-grams of the native-script transliteration of Latin-letter ar/fa/uk/ru too.
+    transliterated_ngrams: bool = False
 
     @classmethod
     def from_dict(cls, data: Dict) -> "IntentModelConfig":
@@ -52,6 +54,7 @@ class IntentModelConfig:
             embedding_weight=float(data.get("embedding_weight", defaults.embedding_weight)),
             svm_c=float(data.get("svm_c", defaults.svm_c)),
             softmax_scale=float(data.get("softmax_scale", defaults.softmax_scale)),
+            transliterated_ngrams=bool(data.get("transliterated_ngrams", False)),
         )
 
 
@@ -106,7 +109,17 @@ class IntentModel:
                                                token_pattern=r"(?u)\b\w+\b",
                                                ngram_range=self.config.word_ngrams,
                                                sublinear_tf=True, dtype=np.float32))
+        if self._extra_native:
+            vectorizers.append(TfidfVectorizer(analyzer="char_wb", lowercase=False,
+                                               ngram_range=self.config.char_ngrams or (1, 4),
+                                               sublinear_tf=True, dtype=np.float32))
         return vectorizers
+
+    @property
+    def _extra_native(self) -> bool:
+        # getattr: models saved before this option existed have no such attribute
+        return bool(getattr(self.config, "transliterated_ngrams", False)
+                    and self.config.transliterate)
 
     def _features(self, texts: Sequence[str], langs: Sequence[Optional[str]],
                   cache: Optional[sentence_encoder.EmbeddingCache], fit: bool = False,
@@ -114,17 +127,19 @@ class IntentModel:
         import scipy.sparse as sp
 
         cleaned = [prepare(t) for t in texts]
+        native = [transliteration(t, l) for t, l in zip(cleaned, langs)] \
+            if self.config.transliterate else cleaned
         blocks = []
-        for vectorizer in self.vectorizers:
-            blocks.append(vectorizer.fit_transform(cleaned) if fit
-                          else vectorizer.transform(cleaned))
+        for index, vectorizer in enumerate(self.vectorizers):
+            source = native if index == len(self.vectorizers) - 1 and self._extra_native else cleaned
+            blocks.append(vectorizer.fit_transform(source) if fit
+                          else vectorizer.transform(source))
         if self.config.sentence_embeddings:
             weight = self.config.embedding_weight
             if embeddings is None:
                 embeddings = sentence_encoder.embed(cleaned, cache)
             blocks.append(sp.csr_matrix(np.asarray(embeddings) * weight))
             if self.config.transliterate:
-                native = [transliteration(t, l) for t, l in zip(cleaned, langs)]
                 same = [n == c for n, c in zip(native, cleaned)]
                 if all(same):
                     native_embeddings = np.asarray(embeddings)

@@ -11,12 +11,17 @@ asks (``delete_my_data``), for any SQL tracker store, so adapters need no databa
     -> {"messages": [{"text": ..., "buttons": [...]}, ...], "language": "ar",
         "direction": "rtl", "erased": false}
 
-Registered in credentials.yml. Never logs message text.
+The ``Server-Timing`` header carries Rasa's own time for handling the message (``rasa;dur=ms``),
+which the benchmark compares with what a resident waits for. Registered in credentials.yml.
+Never logs message text.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
+import time
+import unicodedata
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from sanic import Blueprint, response
@@ -25,7 +30,11 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
+from lotse import content as content_module
+from lotse import log_redaction, replies
+
 logger = logging.getLogger(__name__)
+log_redaction.install()
 SENDER = re.compile(r"^[A-Za-z0-9_:.@-]{1,128}$")
 MAX_MESSAGE_CHARS = 20_000
 RTL_LANGUAGES = {"ar", "fa"}
@@ -92,6 +101,27 @@ def public_message(message: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _content() -> content_module.Content:
+    return content_module.load()
+
+
+def apology(language: Optional[str]) -> Dict[str, Any]:
+    content = _content()
+    return replies.office_contact_reply(content, "fallback_give_up",
+                                        content.lang_or_default(language)).as_dict()
+
+
+def has_visible_text(text: str) -> bool:
+    """False for text of only whitespace, direction marks and other invisible characters."""
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc", "Zs")
+               for c in text)
+
+
+def has_content(message: Dict[str, Any]) -> bool:
+    return bool(message["text"].strip() or len(message) > 1)
+
+
 class LotseInput(InputChannel):
     @classmethod
     def name(cls) -> Text:
@@ -114,24 +144,36 @@ class LotseInput(InputChannel):
                 sender, text, metadata = parse_body(body)
             except ValueError as error:
                 return _error(str(error))
+            if not has_visible_text(text):
+                lang = _content().lang_or_default((metadata.get("language_hint") or "")[:2])
+                reply = replies.simple(_content(), "empty_message", lang).as_dict()
+                return response.json({"messages": [reply], "language": lang,
+                                      "direction": _content().direction(lang), "erased": False})
             collector = CollectingOutputChannel()
+            started = time.perf_counter()
             await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
                                              metadata=metadata))
+            handled_ms = (time.perf_counter() - started) * 1000
             messages: List[Dict[str, Any]] = collector.messages
             agent = request.app.ctx.agent
             language = await self._language(agent, sender)
             language = language or (metadata.get("language_hint") or "")[:2].lower() or None
+            if not any(has_content(public_message(m)) for m in messages):
+                # Every message gets an answer; none means an action failed (e.g. the action
+                # server is down). The resident hears that, and how to reach the office.
+                logger.error("no answer produced (action server unreachable?)")
+                messages = [apology(language)]
             erased = False
             if any((m.get("custom") or {}).get("lotse_erase") for m in messages):
                 removed = await erase_conversation(agent, sender)
                 erased = removed >= 0
                 logger.info("conversation erased (%d events)", removed)
             return response.json({
-                "messages": [public_message(m) for m in messages],
+                "messages": [m for m in map(public_message, messages) if has_content(m)],
                 "language": language,
                 "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
                 "erased": erased,
-            })
+            }, headers={"Server-Timing": f"rasa;dur={handled_ms:.1f}"})
 
         return blueprint
 

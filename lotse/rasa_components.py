@@ -24,6 +24,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from lotse import log_redaction
 from lotse.intent_model import IntentModel, IntentModelConfig
 from lotse import sentence_encoder
 from lotse.content import load as load_content
@@ -35,6 +36,8 @@ LANGUAGE_KEY = "language"
 # The message's sentence embedding, computed once by LanguageDetector, reused by the classifier.
 EMBEDDING_KEY = "lotse_embedding"
 _LANGUAGE_FILE = "language_classifier.joblib"
+
+log_redaction.install()
 
 
 
@@ -154,6 +157,10 @@ class LotseIntentClassifier(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             if self._model is None or not text.strip():
+                # Nothing to classify: no intent (the fallback classifier then answers).
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0},
+                            add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             lang = (message.get(LANGUAGE_KEY) or {}).get("code")
             ranking = self._model.rank(text, lang, embedding=message.get(EMBEDDING_KEY))

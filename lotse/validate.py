@@ -14,6 +14,7 @@ from typing import List, Optional
 import yaml
 
 from lotse import content as content_module
+from lotse import widget_strings
 from lotse import nlu_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +61,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"ERROR {error}")
         return 1
     report = content_module.validate(content, intents=domain_intents(args.domain))
+    report.errors.extend(widget_strings.validate(content))
     if not args.no_training_data:
         check_training_data(content, args.nlu, report)
     for warning in report.warnings:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # System packages the project needs (Debian). Skips apt when everything is already there.
 set -euo pipefail
-PACKAGES=(sqlite3 openssl)
+# sqlite3: embedded stores; openssl: test certificates; postgresql + redis-server: the
+# scale-out test; chromium + fonts: widget tests in a real browser.
+PACKAGES=(sqlite3 openssl postgresql redis-server chromium fonts-noto-core)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -56,5 +56,8 @@ step "Conversation test stories, every language (--fail-on-prediction-errors)"
   --endpoints endpoints.yml --fail-on-prediction-errors --out "$WORK/core-results" \
   || { cat "$WORK/core-results/failed_test_stories.yml" 2>/dev/null; exit 1; }
 
-step "End-to-end tests through the gateway"
+step "Widget test tools (axe-core, pinned in package-lock.json)"
+npm ci --no-audit --no-fund --loglevel=error
+
+step "End-to-end tests: gateway, handoff conversations, Telegram bot, widget in Chromium"
 LOTSE_RASA_URL="http://127.0.0.1:$LOTSE_RASA_PORT" "$BOT_PY" -m pytest -q tests/bot

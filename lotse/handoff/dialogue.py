@@ -141,7 +141,8 @@ def validate_step(step: str, turn: Turn, slots: Dict[str, Any], content, lang: s
             and step != "handoff_description":
         result.slots = {step: None, "handoff_outcome": "erase"}
         return result
-    if turn.intent in _URGENT_TOPICS and turn.confidence >= 0.6 and turn.choice is None:
+    if turn.choice is None and ((turn.intent in _URGENT_TOPICS and turn.confidence >= 0.6)
+                                or content.urgent_matcher.matches(turn.text)):
         result.replies.append(urgent_notice(content, lang))
     value, error_key = _STEP_PARSERS[step](turn, slots, content, directory)
     if isinstance(value, dict):  # a step that sets more than its own slot

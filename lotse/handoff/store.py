@@ -63,20 +63,22 @@ class HandoffRequest:
 
 
 class HandoffStore:
-    def __init__(self, url: Optional[str] = None):
+    def __init__(self, url: Optional[str] = None, busy_timeout: float = 15.0):
         self.url = url or database_url()
         kwargs = {"future": True, "pool_pre_ping": True}
         if self.url.startswith("sqlite"):
             path = self.url.split("///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": 15, "check_same_thread": False}
+            kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
         self.engine = create_engine(self.url, **kwargs)
         if self.url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
 
     def create_schema(self) -> None:
+        import lotse.statistics  # noqa: F401  (its tables share the metadata)
+
         Base.metadata.create_all(self.engine)
 
     @contextlib.contextmanager

@@ -16,10 +16,12 @@ import os
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from typing import Optional
 
 from lotse import content as content_module
+from lotse import retention
 from lotse.handoff import delivery, summary
 from lotse.handoff.store import HandoffStore
 
@@ -32,6 +34,7 @@ class WorkerSettings:
     backoff_base: float = 10.0     # first retry delay; multiplied by 3 per attempt
     backoff_max: float = 6 * 3600.0
     max_attempts: int = 10         # about a day of retrying with the defaults
+    retention_interval: float = 3600.0  # seconds between retention runs (0: never)
 
     @classmethod
     def from_env(cls) -> "WorkerSettings":
@@ -39,7 +42,9 @@ class WorkerSettings:
         return cls(interval=float(env("LOTSE_OUTBOX_INTERVAL") or cls.interval),
                    backoff_base=float(env("LOTSE_OUTBOX_BACKOFF") or cls.backoff_base),
                    backoff_max=float(env("LOTSE_OUTBOX_BACKOFF_MAX") or cls.backoff_max),
-                   max_attempts=int(env("LOTSE_OUTBOX_MAX_ATTEMPTS") or cls.max_attempts))
+                   max_attempts=int(env("LOTSE_OUTBOX_MAX_ATTEMPTS") or cls.max_attempts),
+                   retention_interval=float(env("LOTSE_RETENTION_INTERVAL")
+                                            or cls.retention_interval))
 
     def delay(self, attempts_so_far: int) -> float:
         return min(self.backoff_base * (3 ** attempts_so_far), self.backoff_max)
@@ -60,11 +65,18 @@ class OutboxWorker:
 
     def run_forever(self) -> None:
         log.info("outbox worker started (interval %.1fs)", self.settings.interval)
+        next_retention = time.monotonic()
         while not self._stop.is_set():
             try:
                 self.run_once()
             except Exception as error:  # keep running: the database may come back
                 log.error("outbox scan failed: %s", type(error).__name__)
+            if self.settings.retention_interval and time.monotonic() >= next_retention:
+                next_retention = time.monotonic() + self.settings.retention_interval
+                try:
+                    retention.run(self.store, self.content)
+                except Exception as error:
+                    log.error("retention run failed: %s", type(error).__name__)
             self._stop.wait(self.settings.interval)
         log.info("outbox worker stopped")
 

@@ -12,6 +12,7 @@ from aiohttp import web
 from lotse.handoff.store import HandoffStore
 from lotse.inbox import auth
 from lotse.inbox.settings import InboxSettings
+from lotse.inbox.operator_views import OperatorViews
 from lotse.inbox.views import MESSAGES, InboxViews, PageError
 
 log = logging.getLogger("lotse.inbox")
@@ -76,4 +77,7 @@ def create_app(store: HandoffStore, content, settings: InboxSettings) -> web.App
     app.router.add_get("/handoffs/{reference}", views.handoff_detail)
     app.router.add_post("/handoffs/{reference}/accept", views.accept)
     app.router.add_post("/handoffs/{reference}/close", views.close)
+    operator = OperatorViews(views)
+    app.router.add_get("/betrieb", operator.statistics_page)
+    app.router.add_get("/betrieb/statistik.csv", operator.statistics_csv)
     return app

@@ -35,7 +35,7 @@ MESSAGES = {
     500: "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später noch einmal.",
 }
 OPERATOR_MESSAGE = ("Mit einem Betriebskonto können Sie den Posteingang der Beratungsstellen "
-                    "nicht öffnen. Die Seiten für den Betrieb folgen später.")
+                    "nicht öffnen. Die Statistik finden Sie unter /betrieb.")
 LOGIN_FAILED = "Benutzername oder Passwort ist falsch."
 LOGIN_EXPIRED = "Die Anmeldeseite ist abgelaufen. Bitte melden Sie sich noch einmal an."
 LOGIN_MISSING = "Bitte geben Sie Benutzername und Passwort ein."
@@ -194,6 +194,9 @@ class InboxViews:
 
     # --- agency pages --------------------------------------------------------------------
     async def handoff_list(self, request: web.Request) -> web.Response:
+        viewer = await self.current_viewer(request)
+        if viewer is not None and viewer.role == "operator":
+            return redirect("/betrieb")
         viewer = await self.agency_viewer(request)
         state = request.query.get("status", "new")
         if state not in handoffs.STATES:

@@ -31,3 +31,15 @@ def handoff_database(tmp_path, monkeypatch):
     handoff.get_store.cache_clear()
     yield
     handoff.get_store.cache_clear()
+
+
+@pytest.fixture
+def tracker_for():
+    """A tracker whose latest message is ``text``, read as ``intent``, in conversation ``lang``."""
+    def build(text, intent, lang="de", confidence=0.9):
+        message = {"text": text, "intent": {"name": intent, "confidence": confidence},
+                   "entities": [], "intent_ranking": [{"name": intent, "confidence": confidence}]}
+        return Tracker("test", {"language": lang}, message,
+                       [{"event": "user", "text": text, "parse_data": message}], False, None,
+                       {}, "action_listen")
+    return build

@@ -21,3 +21,22 @@ def test_violence_answer_starts_with_police_and_hotline(run_action):
     assert "110" in lines[0]
     assert "116 016" in lines[1]
     assert get_content().answer("violence_protection", "tr") in messages[0]["text"]
+
+
+def test_danger_inside_another_topic_gets_the_emergency_numbers_first(tracker_for):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.topic_answer import ActionAnswerTopic
+
+    dispatcher = CollectingDispatcher()
+    ActionAnswerTopic().run(dispatcher, tracker_for(
+        "mein mann schlägt mich, kann ich trotzdem meinen titel verlängern?",
+        "residence_permit_extension"), {})
+    first, second = dispatcher.messages[0]["text"], dispatcher.messages[1]["text"]
+    assert "110" in first and "112" in first and "116 016" in first
+    assert second.startswith(get_content().answer("residence_permit_extension", "de")[:30])
+
+    calm = CollectingDispatcher()
+    ActionAnswerTopic().run(calm, tracker_for("wie verlängere ich meinen titel",
+                                              "residence_permit_extension"), {})
+    assert "116 016" not in calm.messages[0]["text"]

@@ -1,11 +1,12 @@
 import os
+import re
 import sqlite3
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.gateway import create_app
-from bot.settings import GatewaySettings
+from bot.settings import GatewaySettings, parse_origins
 from lotse import content as content_module
 
 CONTENT = content_module.load()
@@ -75,6 +76,12 @@ async def test_delete_my_data_erases_the_stored_conversation(gateway, sender):
     assert after == 0
 
 
+async def test_over_long_message_gets_friendly_answer_without_rasa(gateway, sender):
+    status, data = await say(gateway, sender, "Frage " * 20_000, hint="uk")  # ~120 kB
+    assert status == 200
+    assert data["messages"][0]["text"] == CONTENT.message("too_long", "uk")
+
+
 async def test_empty_message_gets_friendly_answer_without_rasa(gateway, sender):
     status, data = await say(gateway, sender, "   \u200f ", hint="fa")
     assert status == 200
@@ -111,10 +118,99 @@ async def test_unreachable_assistant_gives_apology_with_office_contact(sender):
     assert CONTENT.offices["auslaenderbehoerde"]["phone"] in data["messages"][0]["text"]
 
 
-async def test_demo_page_and_script_are_served(gateway):
+async def test_demo_page_embeds_the_widget_under_a_strict_csp(gateway):
     page = await gateway.get("/")
     assert page.status == 200
-    assert '<script src="/static/chat.js">' in await page.text()
-    script = await gateway.get("/static/chat.js")
+    assert '<script src="/widget.js"' in await page.text()
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+async def test_widget_script_has_its_texts_and_is_cached_by_etag(gateway):
+    script = await gateway.get("/widget.js")
     assert script.status == 200
-    assert "textContent" in await script.text()
+    assert script.content_type == "text/javascript"
+    body = await script.text()
+    assert "LOTSE:BUNDLE" not in body and "LOTSE:CSS_VERSION" not in body
+    assert "textContent" in body and "innerHTML" not in body
+    assert '"launcher": "اسألوا Lotse"' in body  # content/widget.yml, inlined
+    assert script.headers["Cache-Control"] == "public, max-age=300"
+    assert script.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    again = await gateway.get("/widget.js", headers={"If-None-Match": script.headers["ETag"]})
+    assert again.status == 304
+
+
+async def test_widget_stylesheet_is_cached_long_when_versioned(gateway):
+    script = await (await gateway.get("/widget.js")).text()
+    version = re.search(r'const CSS_VERSION = "([0-9a-f]+)"', script).group(1)
+    style = await gateway.get(f"/widget.css?v={version}")
+    assert style.status == 200 and style.content_type == "text/css"
+    assert "immutable" in style.headers["Cache-Control"]
+    assert "immutable" not in (await gateway.get("/widget.css?v=old")).headers["Cache-Control"]
+
+
+async def test_message_api_needs_a_json_content_type(gateway, sender):
+    response = await gateway.post("/api/messages", data=f'{{"sender_id": "{sender}", "text": "hi"}}',
+                                  headers={"Content-Type": "text/plain"})
+    assert response.status == 400
+    assert "Content-Type" in (await response.json())["error"]
+
+
+@pytest.fixture
+async def embeddable():
+    settings = GatewaySettings(rasa_url="http://127.0.0.1:9", rasa_timeout=2,
+                               widget_origins=("https://www.kreis-pinneberg.de",))
+    client = TestClient(TestServer(create_app(settings)))
+    await client.start_server()
+    yield client
+    await client.close()
+
+
+async def test_cors_preflight_only_for_configured_origins(embeddable):
+    preflight = {"Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"}
+    allowed = await embeddable.options("/api/messages", headers={
+        "Origin": "https://www.kreis-pinneberg.de", **preflight})
+    assert allowed.status == 204
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://www.kreis-pinneberg.de"
+    assert allowed.headers["Access-Control-Allow-Headers"] == "Content-Type"
+    assert "POST" in allowed.headers["Access-Control-Allow-Methods"]
+    other = await embeddable.options("/api/messages", headers={
+        "Origin": "https://evil.example", **preflight})
+    assert other.status == 403 and "Access-Control-Allow-Origin" not in other.headers
+
+
+async def test_cors_headers_on_answers_even_errors_only_for_configured_origins(embeddable, sender):
+    body = {"sender_id": sender, "text": "hallo"}
+    answer = await embeddable.post("/api/messages", json=body,
+                                   headers={"Origin": "https://www.kreis-pinneberg.de"})
+    assert answer.status == 503  # no assistant here: the page must still read the apology
+    assert answer.headers["Access-Control-Allow-Origin"] == "https://www.kreis-pinneberg.de"
+    assert answer.headers["Vary"] == "Origin"
+    bad = await embeddable.post("/api/messages", json={"text": 1},
+                                headers={"Origin": "https://www.kreis-pinneberg.de"})
+    assert bad.status == 400 and "Access-Control-Allow-Origin" in bad.headers
+    huge = await embeddable.post("/api/messages", json={**body, "text": "x" * 600_000},
+                                 headers={"Origin": "https://www.kreis-pinneberg.de"})
+    assert huge.status == 413 and "Access-Control-Allow-Origin" in huge.headers
+    assert (await huge.json())["error"]
+    other = await embeddable.post("/api/messages", json=body,
+                                  headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    page = await embeddable.get("/", headers={"Origin": "https://www.kreis-pinneberg.de"})
+    assert "Access-Control-Allow-Origin" not in page.headers
+
+
+@pytest.mark.parametrize("value, origins", [
+    ("", ()),
+    ("https://www.kreis-pinneberg.de/, http://LOCALHOST:8000 ,",
+     ("https://www.kreis-pinneberg.de", "http://localhost:8000")),
+])
+def test_widget_origins_setting(value, origins):
+    assert GatewaySettings.from_env({"LOTSE_WIDGET_ORIGINS": value}).widget_origins == origins
+
+
+@pytest.mark.parametrize("value", ["*", "kreis-pinneberg.de", "https://x.de/path", "ftp://x.de",
+                                   "https://*.kreis-pinneberg.de"])
+def test_widget_origins_setting_rejects_what_is_not_an_origin(value):
+    with pytest.raises(ValueError):
+        parse_origins(value)
