@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import unicodedata
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List
 
@@ -21,6 +20,7 @@ from bot.settings import GatewaySettings
 from bot.widget_assets import WidgetAssets
 from lotse import content as content_module
 from lotse import replies
+from lotse.text_input import has_visible_text
 
 logger = logging.getLogger("lotse.gateway")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -65,7 +65,7 @@ async def post_message(request: web.Request) -> web.Response:
         hint = ""
     lang = content.lang_or_default(hint.split("-")[0].lower())
     text = text.replace("\x00", "").strip()
-    if not has_visible_content(text):
+    if not has_visible_text(text):
         return web.json_response(_friendly(content, "empty_message", lang))
     if len(text) > settings.max_message_chars:
         return web.json_response(_friendly(content, "too_long", lang))
@@ -87,12 +87,6 @@ async def post_message(request: web.Request) -> web.Response:
                      if m["text"].strip() or m.get("buttons")],
         "language": language, "direction": content.direction(language),
         "erased": bool(result.get("erased"))}, headers={"Server-Timing": timing})
-
-
-def has_visible_content(text: str) -> bool:
-    """False for text of only whitespace, direction marks and other invisible characters."""
-    return any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc", "Zs")
-               for c in text)
 
 
 def _public(message: Dict[str, Any]) -> Dict[str, Any]:

@@ -17,6 +17,7 @@ import asyncio
 import datetime as dt
 import json
 import platform
+import random
 import statistics
 import sys
 import time
@@ -27,6 +28,7 @@ from typing import Dict, List, Optional
 
 import aiohttp
 
+from bot.rasa_client import rasa_time
 from lotse.bench_stack import ROOT, Stack, train_model
 
 LEVELS = (1, 10, 50, 100)
@@ -73,11 +75,14 @@ class LevelResult:
 
 
 async def resident(session: aiohttp.ClientSession, url: str, index: int,
-                   result: LevelResult) -> None:
+                   result: LevelResult, think: float = 0.0) -> None:
     languages = sorted(SCRIPTS)
     lang = languages[index % len(languages)]
     sender = f"bench-{uuid.uuid4().hex}"
+    pause = random.Random(index)
     for text in SCRIPTS[lang]:
+        if think:  # reading the answer and typing the next message
+            await asyncio.sleep(pause.uniform(0.5 * think, 1.5 * think))
         started = time.perf_counter()
         try:
             async with session.post(url, json={"sender_id": sender, "text": text,
@@ -89,29 +94,22 @@ async def resident(session: aiohttp.ClientSession, url: str, index: int,
                     continue
                 result.latencies_ms.append(elapsed)
                 timing = response.headers.get("Server-Timing", "")
-                rasa = _rasa_ms(timing)
+                rasa = rasa_time(timing)
                 if rasa is not None:
                     result.rasa_ms.append(rasa)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
             result.errors += 1
 
 
-def _rasa_ms(header: str) -> Optional[float]:
-    for metric in header.split(","):
-        name, _, params = metric.strip().partition(";")
-        if name == "rasa" and params.startswith("dur="):
-            return float(params[4:])
-    return None
-
-
-async def run_level(base_url: str, concurrency: int) -> LevelResult:
+async def run_level(base_url: str, concurrency: int, think: float = 0.0) -> LevelResult:
     result = LevelResult(concurrency)
     url = base_url.rstrip("/") + "/api/messages"
     timeout = aiohttp.ClientTimeout(total=120)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         started = time.perf_counter()
-        await asyncio.gather(*(resident(session, url, i, result) for i in range(concurrency)))
+        await asyncio.gather(*(resident(session, url, i, result, think)
+                               for i in range(concurrency)))
         result.seconds = time.perf_counter() - started
     return result
 
@@ -138,7 +136,8 @@ def chart(results: List[LevelResult], path: Path) -> None:
 
 
 def report(results: List[LevelResult], main: LevelResult, rss: Dict[str, float],
-           training_s: Optional[float], ready_s: Optional[float], target: str) -> str:
+           training_s: Optional[float], ready_s: Optional[float], target: str,
+           think: float, chart_name: str) -> str:
     rasa_median = statistics.median(main.rasa_ms) if main.rasa_ms else float("nan")
     median = main.percentile(50)
     throughput = len(main.latencies_ms) / main.seconds if main.seconds else 0.0
@@ -150,6 +149,10 @@ def report(results: List[LevelResult], main: LevelResult, rss: Dict[str, float],
         f"- date: {dt.datetime.now():%Y-%m-%d %H:%M}; machine: {platform.machine()}, "
         f"{_cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}",
         f"- target: {target}; scripted conversations in 8 languages, 2 of them with a handoff",
+        "- pacing: " + (f"each resident waits {0.5 * think:.1f}-{1.5 * think:.1f} s before each "
+                        "message (reading, typing)" if think else
+                        "none: every resident sends its next message as soon as the answer "
+                        "arrives (saturation)"),
         f"- model training time: {f'{training_s:.0f} s' if training_s else 'not measured'}; "
         f"time from start to ready: {f'{ready_s:.0f} s' if ready_s else 'not measured'}",
         "",
@@ -183,7 +186,7 @@ def report(results: List[LevelResult], main: LevelResult, rss: Dict[str, float],
         lines.append(f"| {r.concurrency} | {r.messages} | {r.errors} | {r.percentile(50):.0f} | "
                      f"{r.percentile(95):.0f} | {r.percentile(99):.0f} | {rate:.1f} | "
                      f"{rasa:.0f} |")
-    lines += ["", "![Latency by concurrency](latency-by-concurrency.png)", "",
+    lines += ["", f"![Latency by concurrency]({chart_name})", "",
               "Latencies in ms, measured by the client at the gateway; Rasa's time is measured "
               "inside Lotse's Rasa channel for the same messages. Medians and ratios: this "
               "machine is shared and noisy."]
@@ -196,11 +199,11 @@ def _cpu_count() -> int:
 
 
 async def measure(base_url: str, levels: List[int], main_level: int,
-                  stack: Optional[Stack]) -> tuple:
+                  stack: Optional[Stack], think: float) -> tuple:
     await run_level(base_url, 2)  # warm-up: load caches, open connections
     results = []
     for level in levels:
-        results.append(await run_level(base_url, level))
+        results.append(await run_level(base_url, level, think))
         print(f"{level:>4} residents: p95 {results[-1].percentile(95):.0f} ms, "
               f"errors {results[-1].errors}", flush=True)
     main = next(r for r in results if r.concurrency == main_level)
@@ -214,6 +217,8 @@ def main(argv=None) -> int:
     parser.add_argument("--residents", type=int, default=50)
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)))
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a resident waits before each message (0: none)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks" / "latest.md")
     args = parser.parse_args(argv)
     levels = sorted({int(x) for x in args.levels.split(",")} | {args.residents})
@@ -227,15 +232,17 @@ def main(argv=None) -> int:
             stack = Stack()
             ready_s = stack.start()
             base_url = stack.gateway_url
-        results, main_result, rss = asyncio.run(measure(base_url, levels, args.residents, stack))
+        results, main_result, rss = asyncio.run(measure(base_url, levels, args.residents, stack,
+                                                        args.think))
     finally:
         if stack:
             stack.stop()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    chart(results, args.out.parent / "latency-by-concurrency.png")
+    chart_name = f"{args.out.stem}-latency-by-concurrency.png"
+    chart(results, args.out.parent / chart_name)
     args.out.write_text(report(results, main_result, rss, training_s, ready_s,
-                               args.target or "stack started by the benchmark (embedded defaults)"),
-                        encoding="utf-8")
+                               args.target or "stack started by the benchmark (embedded defaults)",
+                               args.think, chart_name), encoding="utf-8")
     print(f"report: {args.out}")
     return 0
 

@@ -61,3 +61,11 @@ npm ci --no-audit --no-fund --loglevel=error
 
 step "End-to-end tests: gateway, handoff conversations, Telegram bot, widget in Chromium"
 LOTSE_RASA_URL="http://127.0.0.1:$LOTSE_RASA_PORT" "$BOT_PY" -m pytest -q tests/bot
+
+step "Hostile input (hypothesis): widget path, Rasa channel, Telegram webhook, agency inbox"
+LOTSE_RASA_URL="http://127.0.0.1:$LOTSE_RASA_PORT" "$BOT_PY" -m pytest -q -p no:warnings tests/hostile
+
+step "Scale-out and faults: PostgreSQL + Redis, two Rasa replicas, logs at INFO and DEBUG"
+# frees the CPU for the replicas; the embedded stack is no longer needed
+for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+LOTSE_VENV_DIR="$VENV_DIR" "$BOT_PY" -m pytest -q -p no:warnings tests/scale

@@ -7,10 +7,14 @@ updates of a restart and delivers them afterwards.
 """
 from __future__ import annotations
 
+import json
 import logging
+import secrets
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import SetWebhook
+from aiogram.types import Update
+from pydantic import ValidationError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -21,9 +25,37 @@ logger = logging.getLogger("lotse.telegram.webhook")
 MAX_UPDATE_BYTES = 1024 * 1024
 
 
+@web.middleware
+async def reject_malformed_updates(request: web.Request, handler) -> web.StreamResponse:
+    """A body that is not a JSON object of an update is answered 400 before aiogram sees it
+    (aiogram would fail with a 500). The secret is still checked first by aiogram's handler."""
+    if request.method != "POST":
+        return await handler(request)
+    try:
+        body = json.loads((await request.read()).decode("utf-8"))  # strict, as aiogram reads it
+        if not isinstance(body, dict):
+            raise ValueError("not an object")
+        Update.model_validate(body)
+    except web.HTTPException:
+        raise
+    except (ValueError, ValidationError):
+        if not secrets.compare_digest(
+                request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode(),
+                request.app[SECRET_KEY].encode()):
+            return web.Response(status=401, text="unauthorized")
+        logger.warning("malformed update refused")
+        return web.json_response({"error": "body is not a Telegram update"}, status=400)
+    return await handler(request)
+
+
+SECRET_KEY = web.AppKey("webhook_secret", str)
+
+
 def create_webhook_app(bot: Bot, dispatcher: Dispatcher,
                        settings: TelegramSettings) -> web.Application:
-    app = web.Application(client_max_size=MAX_UPDATE_BYTES)
+    app = web.Application(client_max_size=MAX_UPDATE_BYTES,
+                          middlewares=[reject_malformed_updates])
+    app[SECRET_KEY] = settings.webhook_secret or ""
     SimpleRequestHandler(dispatcher, bot, secret_token=settings.webhook_secret).register(
         app, path=settings.webhook_path)
 

@@ -7,13 +7,13 @@ commands and buttons.
 from __future__ import annotations
 
 import logging
-import unicodedata
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType, MessageEntityType
 from aiogram.types import Message
 
 from bot.telegram.relay import AssistantRelay
+from lotse.text_input import has_visible_text
 
 logger = logging.getLogger("lotse.telegram.text")
 HELP_PAYLOAD = "/help"
@@ -23,12 +23,6 @@ def create_router() -> Router:
     router = Router(name="text")
     router.message.register(on_text, F.chat.type == ChatType.PRIVATE, F.from_user, F.text)
     return router
-
-
-def has_visible_content(text: str) -> bool:
-    """False for text of only whitespace, direction marks and other invisible characters."""
-    return any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc", "Zs")
-               for c in text)
 
 
 def is_command(message: Message) -> bool:
@@ -42,7 +36,7 @@ async def on_text(message: Message, bot: Bot, relay: AssistantRelay) -> None:
         await relay.ask(bot, message.from_user, HELP_PAYLOAD)
         return
     text = message.text.replace("\x00", "").lstrip().lstrip("/").strip()
-    if not has_visible_content(text):
+    if not has_visible_text(text):
         await relay.notify(bot, message.from_user, "empty_message")
         return
     logger.info("text message (%d characters)", len(text))
