@@ -44,8 +44,8 @@ def tracker_store_url() -> Optional[str]:
     user = quote_plus(os.environ.get("LOTSE_TRACKER_USER", ""))
     password = quote_plus(os.environ.get("LOTSE_TRACKER_PASSWORD", ""))
     credentials = f"{user}:{password}@" if user else ""
-    host = os.environ.get("LOTSE_TRACKER_HOST", "127.0.0.1")
-    port = os.environ.get("LOTSE_TRACKER_PORT", "5432")
+    host = os.environ.get("LOTSE_TRACKER_HOST") or "127.0.0.1"
+    port = os.environ.get("LOTSE_TRACKER_PORT") or "5432"  # set but empty means the default
     return f"postgresql://{credentials}{host}:{port}/{database}"
 
 

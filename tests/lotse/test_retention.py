@@ -63,6 +63,7 @@ def test_tracker_url_follows_the_endpoint_settings(monkeypatch):
     monkeypatch.delenv("LOTSE_TRACKER_URL", raising=False)
     monkeypatch.setenv("LOTSE_TRACKER_DIALECT", "postgresql")
     monkeypatch.setenv("LOTSE_TRACKER_HOST", "db.internal")
+    monkeypatch.setenv("LOTSE_TRACKER_PORT", "")  # as lotse.sh exports it when unset
     monkeypatch.setenv("LOTSE_TRACKER_DB", "rasa")
     monkeypatch.setenv("LOTSE_TRACKER_USER", "lotse")
     monkeypatch.setenv("LOTSE_TRACKER_PASSWORD", "p@ss")
