@@ -107,8 +107,17 @@ start_actions() {
   PIDS+=($!)
 }
 
-start_rasa() {
-  "$RASA_PY" -m rasa run --model "$MODEL" --port "${LOTSE_RASA_PORT:-5005}" \
+# One Rasa process handles one message at a time: the embedded default runs one replica per
+# core (at most 2; LOTSE_RASA_REPLICAS overrides) on ports 5005, 5006, ... The gateway keeps each
+# conversation on one replica (sticky routing), so their in-memory locks suffice.
+rasa_replicas() {
+  local cores; cores="$(nproc 2>/dev/null || echo 1)"
+  echo "${LOTSE_RASA_REPLICAS:-$((cores >= 2 ? 2 : 1))}"
+}
+
+start_rasa() {  # replica index (0, 1, ...)
+  local port=$(( ${LOTSE_RASA_PORT:-5005} + $1 ))
+  "$RASA_PY" -m rasa run --model "$MODEL" --port "$port" \
     --interface "${LOTSE_RASA_HOST:-127.0.0.1}" --endpoints "$ENDPOINTS" --credentials credentials.yml &
   PIDS+=($!)
 }
@@ -119,11 +128,19 @@ cmd_run() {
   [ -f "$MODEL" ] || echo "No model yet: training (about 10 minutes on 2 cores)..."
   cmd_train
   trap stop_all EXIT INT TERM
+  "$RASA_PY" -m lotse.db_setup >/dev/null  # tables (and SQLite's WAL mode) before any replica
+  local replicas cores i urls=""
+  replicas="$(rasa_replicas)"; cores="$(nproc 2>/dev/null || echo 1)"
+  # The sentence encoder's threads: the cores shared among the replicas.
+  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(( cores / replicas > 0 ? cores / replicas : 1 ))}"
   start_actions
-  start_rasa
+  for ((i = 0; i < replicas; i++)); do start_rasa "$i"; done
   wait_http "http://127.0.0.1:${LOTSE_ACTION_PORT:-5055}/health" 120
-  wait_http "http://127.0.0.1:${LOTSE_RASA_PORT:-5005}/" 300
-  export LOTSE_RASA_URL="${LOTSE_RASA_URL:-http://127.0.0.1:${LOTSE_RASA_PORT:-5005}}"
+  for ((i = 0; i < replicas; i++)); do
+    wait_http "http://127.0.0.1:$(( ${LOTSE_RASA_PORT:-5005} + i ))/" 300
+    urls+="${urls:+,}http://127.0.0.1:$(( ${LOTSE_RASA_PORT:-5005} + i ))"
+  done
+  export LOTSE_RASA_URL="${LOTSE_RASA_URL:-$urls}"
   "$BOT_PY" -m bot.gateway &
   PIDS+=($!)
   # Handoffs: the outbox worker delivers them, the agency inbox shows them.

@@ -35,6 +35,12 @@ def user_events(tracker: Tracker) -> List[Dict[str, Any]]:
     return [e for e in tracker.events if e.get("event") == "user"]
 
 
+def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
+    """The metadata the channel sent with the latest message (channel, language hint, ...)."""
+    events = user_events(tracker)
+    return (events[-1].get("metadata") or {}) if events else {}
+
+
 def urgent_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """110 / 112 and the violence hotline before anything else when the message names danger
     (content/urgent.yml), unless the answer is an urgent topic's, which shows them anyway."""

@@ -11,7 +11,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import get_content, language_of, latest_entity, send, user_events
+from actions.common import (get_content, language_of, latest_entity, latest_metadata, send,
+                            user_events)
 from lotse.handoff import dialogue, prompts
 from lotse.handoff.store import HandoffRequest, HandoffStore
 from lotse import routing
@@ -36,12 +37,7 @@ def get_recorder() -> StatisticsRecorder:
 
 
 def channel_of(tracker: Tracker) -> str:
-    return str(_metadata(tracker).get("channel") or "rest")[:16]
-
-
-def _metadata(tracker: Tracker) -> Dict[str, Any]:
-    events = user_events(tracker)
-    return (events[-1].get("metadata") or {}) if events else {}
+    return str(latest_metadata(tracker).get("channel") or "rest")[:16]
 
 
 def _slots(tracker: Tracker) -> Dict[str, Any]:
@@ -68,7 +64,7 @@ class ActionHandoffStart(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         topics = [t for t in answered_topics(tracker) if t != "emergency"]
-        telegram_user = str(_metadata(tracker).get("telegram_username") or "").strip()
+        telegram_user = str(latest_metadata(tracker).get("telegram_username") or "").strip()
         events = [SlotSet(name, None) for name in ALL_SLOTS]
         events.append(SlotSet("handoff_topic", topics[-1] if topics else None))
         if telegram_user:

@@ -8,14 +8,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from lotse import language, replies
-from actions.common import get_content, latest_entity, latest_intent, send, user_events
+from actions.common import (get_content, latest_entity, latest_intent, latest_metadata, send,
+                            user_events)
 
 
 def channel_hint(tracker: Tracker) -> str:
     """The channel's language hint from the latest message's metadata, if any."""
-    events = user_events(tracker)
-    metadata = (events[-1].get("metadata") or {}) if events else {}
-    return str(metadata.get("language_hint") or "")
+    return str(latest_metadata(tracker).get("language_hint") or "")
 
 
 def _record_statistics(tracker: Tracker, language_code: str) -> None:

@@ -11,7 +11,7 @@ import logging
 import re
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Awaitable, Callable, Dict
 
 from aiohttp import web
 
@@ -90,16 +90,14 @@ async def post_message(request: web.Request) -> web.Response:
 
 
 def _public(message: Dict[str, Any]) -> Dict[str, Any]:
-    """Only what the page renders: text and buttons (never raw custom payloads).
+    """Only what the page renders: text and buttons, never custom payloads. Lotse's Rasa
+    channel has already turned both into strings (lotse/rasa_channel.public_message).
 
     A message that was only a signal to the channel (the erase marker) ends up empty and is
     dropped by the caller, so the page shows no empty bubble."""
     out: Dict[str, Any] = {"text": str(message.get("text") or "")}
-    buttons: List[Dict[str, str]] = [
-        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-        for b in message.get("buttons") or [] if isinstance(b, dict)]
-    if buttons:
-        out["buttons"] = buttons
+    if isinstance(message.get("buttons"), list) and message["buttons"]:
+        out["buttons"] = message["buttons"]
     return out
 
 
@@ -156,7 +154,7 @@ def create_app(settings: GatewaySettings) -> web.Application:
     # Bodies up to 512 kB are read, so an over-long message gets a friendly answer, not an error.
     app = web.Application(client_max_size=512 * 1024, middlewares=[cors])
     app[SETTINGS] = settings
-    app[CLIENT] = RasaClient(settings.rasa_url, settings.rasa_timeout)
+    app[CLIENT] = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_routing)
     app[CONTENT] = content_module.load()
     app[ASSETS] = WidgetAssets.build(STATIC, app[CONTENT])
     app.router.add_get("/", index)

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
+from bot.rasa_client import ROUTINGS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -29,12 +31,21 @@ def parse_origins(value: str) -> Tuple[str, ...]:
     return tuple(dict.fromkeys(origins))
 
 
+def parse_routing(value: str) -> str:
+    routing = value.strip() or "sticky"
+    if routing not in ROUTINGS:
+        raise ValueError(f"LOTSE_RASA_ROUTING: '{routing}' is not one of {', '.join(ROUTINGS)}")
+    return routing
+
+
 @dataclass(frozen=True)
 class GatewaySettings:
     rasa_url: str = "http://127.0.0.1:5005"
     host: str = "127.0.0.1"
     port: int = 8080
     rasa_timeout: float = 20.0
+    # How messages are spread over several replicas in LOTSE_RASA_URL (bot/rasa_client.py).
+    rasa_routing: str = "sticky"
     max_message_chars: int = 2000
     # Web pages on other origins allowed to embed the widget (CORS for /api/messages).
     widget_origins: Tuple[str, ...] = ()
@@ -43,9 +54,10 @@ class GatewaySettings:
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "GatewaySettings":
         env = os.environ if env is None else env
         return cls(
-            rasa_url=env.get("LOTSE_RASA_URL", cls.rasa_url).rstrip("/"),
+            rasa_url=(env.get("LOTSE_RASA_URL") or cls.rasa_url).strip().rstrip("/"),
             host=env.get("LOTSE_GATEWAY_HOST", cls.host),
             port=int(env.get("LOTSE_GATEWAY_PORT", cls.port)),
             rasa_timeout=float(env.get("LOTSE_RASA_TIMEOUT", cls.rasa_timeout)),
+            rasa_routing=parse_routing(env.get("LOTSE_RASA_ROUTING", cls.rasa_routing)),
             widget_origins=parse_origins(env.get("LOTSE_WIDGET_ORIGINS", "")),
         )

@@ -28,17 +28,22 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants."""
+def _memory_kb(pid: int, field: str) -> int:
+    """``Rss`` or ``Pss`` (proportional set size: shared pages, such as the sentence encoder's
+    mapped weights, split between the processes that share them) of a process and all its
+    descendants. RSS comes from /proc/PID/status; PSS needs smaps_rollup, which costs about
+    13 ms per read of a Rasa process under load, so it is sampled rarely."""
     total = 0
     pids = [pid]
+    source, prefix = ("status", "VmRSS:") if field == "Rss" else ("smaps_rollup", "Pss:")
     while pids:
         current = pids.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
+            with open(f"/proc/{current}/{source}") as values:
+                for line in values:
+                    if line.startswith(prefix):
                         total += int(line.split()[1])
+                        break
             with open(f"/proc/{current}/task/{current}/children") as children:
                 pids.extend(int(child) for child in children.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
@@ -61,14 +66,33 @@ def _env(extra: Dict[str, str]) -> Dict[str, str]:
             "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", **extra}
 
 
+def default_replicas() -> int:
+    """Rasa replicas of the embedded default: one per core, at most two (lotse.sh does the
+    same). One Rasa process handles one message at a time."""
+    configured = os.environ.get("LOTSE_RASA_REPLICAS", "").strip()
+    if configured:
+        return max(1, int(configured))
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 class Stack:
-    def __init__(self) -> None:
+    def __init__(self, replicas: Optional[int] = None,
+                 extra_env: Optional[Dict[str, str]] = None) -> None:
+        self.extra_env = extra_env or {}
         self.dir = Path(tempfile.mkdtemp(prefix="lotse-bench-"))
-        self.ports = {"actions": _free_port(), "rasa": _free_port(), "gateway": _free_port()}
+        self.replicas = replicas or default_replicas()
+        self.ports = {"actions": _free_port(), "gateway": _free_port()}
+        for index in range(self.replicas):
+            self.ports[self._rasa(index)] = _free_port()
         self.processes: Dict[str, subprocess.Popen] = {}
         self.peaks: Dict[str, int] = {}
+        self.pss_peaks: Dict[str, int] = {}
         self._sampling = threading.Event()
         self._sampler: Optional[threading.Thread] = None
+
+    @staticmethod
+    def _rasa(index: int) -> str:
+        return "rasa" if index == 0 else f"rasa{index + 1}"
 
     @property
     def gateway_url(self) -> str:
@@ -76,27 +100,36 @@ class Stack:
 
     def start(self) -> float:
         """Starts every service; returns seconds until all answer."""
+        rasa_urls = [f"http://127.0.0.1:{self.ports[self._rasa(i)]}"
+                     for i in range(self.replicas)]
         env = _env({
             "LOTSE_ACTION_URL": f"http://127.0.0.1:{self.ports['actions']}/webhook",
             "LOTSE_TRACKER_DIALECT": "sqlite", "LOTSE_TRACKER_DB": str(self.dir / "tracker.db"),
             "LOTSE_DATABASE_URL": f"sqlite:///{self.dir}/lotse.db",
-            "LOTSE_RASA_URL": f"http://127.0.0.1:{self.ports['rasa']}",
+            "LOTSE_RASA_URL": ",".join(rasa_urls),
             "LOTSE_GATEWAY_PORT": str(self.ports["gateway"]),
+            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS") or str(
+                max(1, (os.cpu_count() or 1) // self.replicas)),
+            **self.extra_env,
         })
         started = time.perf_counter()
+        subprocess.run([_venv_python("rasa"), "-m", "lotse.db_setup"], cwd=ROOT, env=env,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._spawn("actions", [_venv_python("rasa"), "-m", "rasa_sdk", "--actions", "actions",
                                 "--port", str(self.ports["actions"])], env)
-        self._spawn("rasa", [_venv_python("rasa"), "-m", "rasa", "run", "--model",
-                             str(ROOT / "models" / "lotse.tar.gz"), "--port",
-                             str(self.ports["rasa"]), "--interface", "127.0.0.1",
-                             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
-                    env)
+        for index in range(self.replicas):
+            port = str(self.ports[self._rasa(index)])
+            self._spawn(self._rasa(index), [
+                _venv_python("rasa"), "-m", "rasa", "run", "--model",
+                str(ROOT / "models" / "lotse.tar.gz"), "--port", port, "--interface",
+                "127.0.0.1", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+                env)
         self._spawn("gateway", [_venv_python("bot"), "-m", "bot.gateway"], env)
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
-        for url in (f"http://127.0.0.1:{self.ports['actions']}/health",
-                    f"http://127.0.0.1:{self.ports['rasa']}/webhooks/lotse/",
-                    f"{self.gateway_url}/health"):
+        for url in [f"http://127.0.0.1:{self.ports['actions']}/health",
+                    *(f"{url}/webhooks/lotse/" for url in rasa_urls),
+                    f"{self.gateway_url}/health"]:
             self._wait(url)
         return time.perf_counter() - started
 
@@ -119,13 +152,21 @@ class Stack:
         raise TimeoutError(url)
 
     def _sample(self) -> None:
+        rounds = 0
         while not self._sampling.is_set():
             for name, process in self.processes.items():
-                self.peaks[name] = max(self.peaks.get(name, 0), _rss_kb(process.pid))
+                self.peaks[name] = max(self.peaks.get(name, 0), _memory_kb(process.pid, "Rss"))
+                if rounds % 20 == 0:  # every 5 s
+                    self.pss_peaks[name] = max(self.pss_peaks.get(name, 0),
+                                               _memory_kb(process.pid, "Pss"))
+            rounds += 1
             self._sampling.wait(0.25)
 
     def peak_rss_mb(self) -> Dict[str, float]:
         return {name: kb / 1024 for name, kb in self.peaks.items()}
+
+    def peak_pss_mb(self) -> Dict[str, float]:
+        return {name: kb / 1024 for name, kb in self.pss_peaks.items()}
 
     def stop(self) -> None:
         self._sampling.set()

@@ -67,6 +67,10 @@ class LevelResult:
     def messages(self) -> int:
         return len(self.latencies_ms) + self.errors
 
+    @property
+    def rate(self) -> float:
+        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+
     def percentile(self, p: float) -> float:
         values = sorted(self.latencies_ms)
         if not values:
@@ -75,40 +79,54 @@ class LevelResult:
 
 
 async def resident(session: aiohttp.ClientSession, url: str, index: int,
-                   result: LevelResult, think: float = 0.0) -> None:
+                   result: LevelResult, think: float, deadline: float) -> None:
+    """Chats until the deadline: one scripted conversation after another, each with a new
+    sender id, cycling through the languages."""
     languages = sorted(SCRIPTS)
-    lang = languages[index % len(languages)]
-    sender = f"bench-{uuid.uuid4().hex}"
     pause = random.Random(index)
-    for text in SCRIPTS[lang]:
-        if think:  # reading the answer and typing the next message
-            await asyncio.sleep(pause.uniform(0.5 * think, 1.5 * think))
-        started = time.perf_counter()
-        try:
-            async with session.post(url, json={"sender_id": sender, "text": text,
-                                               "language_hint": lang}) as response:
-                body = await response.json()
-                elapsed = (time.perf_counter() - started) * 1000
-                if response.status != 200 or not body.get("messages"):
-                    result.errors += 1
-                    continue
-                result.latencies_ms.append(elapsed)
-                timing = response.headers.get("Server-Timing", "")
-                rasa = rasa_time(timing)
-                if rasa is not None:
-                    result.rasa_ms.append(rasa)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-            result.errors += 1
+    conversation = 0
+    while time.perf_counter() < deadline:
+        lang = languages[(index + conversation) % len(languages)]
+        conversation += 1
+        sender = f"bench-{uuid.uuid4().hex}"
+        for text in SCRIPTS[lang]:
+            if think:  # reading the answer and typing the next message
+                await asyncio.sleep(pause.uniform(0.5 * think, 1.5 * think))
+            if time.perf_counter() >= deadline:
+                return
+            await send(session, url, sender, text, lang, result)
 
 
-async def run_level(base_url: str, concurrency: int, think: float = 0.0) -> LevelResult:
+async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str, lang: str,
+               result: LevelResult) -> None:
+    started = time.perf_counter()
+    try:
+        async with session.post(url, json={"sender_id": sender, "text": text,
+                                           "language_hint": lang}) as response:
+            body = await response.json()
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status != 200 or not body.get("messages"):
+                result.errors += 1
+                return
+            result.latencies_ms.append(elapsed)
+            rasa = rasa_time(response.headers.get("Server-Timing", ""))
+            if rasa is not None:
+                result.rasa_ms.append(rasa)
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        result.errors += 1
+
+
+async def run_level(base_url: str, concurrency: int, think: float = 0.0,
+                    duration: float = 30.0) -> LevelResult:
+    """``concurrency`` residents chat for ``duration`` seconds (a message sent before the end
+    is waited for); messages per second counts the answers within that time."""
     result = LevelResult(concurrency)
     url = base_url.rstrip("/") + "/api/messages"
     timeout = aiohttp.ClientTimeout(total=120)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         started = time.perf_counter()
-        await asyncio.gather(*(resident(session, url, i, result, think)
+        await asyncio.gather(*(resident(session, url, i, result, think, started + duration)
                                for i in range(concurrency)))
         result.seconds = time.perf_counter() - started
     return result
@@ -135,12 +153,15 @@ def chart(results: List[LevelResult], path: Path) -> None:
     plt.close(figure)
 
 
-def report(results: List[LevelResult], main: LevelResult, rss: Dict[str, float],
-           training_s: Optional[float], ready_s: Optional[float], target: str,
-           think: float, chart_name: str) -> str:
+def report(results: List[LevelResult], main_runs: List[LevelResult],
+           memory: Dict[str, Dict[str, float]], training_s: Optional[float],
+           ready_s: Optional[float], target: str, think: float, duration: float,
+           chart_name: str) -> str:
+    main = main_runs[len(main_runs) // 2]
+    rss, pss = memory.get("rss", {}), memory.get("pss", {})
     rasa_median = statistics.median(main.rasa_ms) if main.rasa_ms else float("nan")
     median = main.percentile(50)
-    throughput = len(main.latencies_ms) / main.seconds if main.seconds else 0.0
+    throughput = main.rate
     total_rss = sum(rss.values())
     verdict = lambda ok: "met" if ok else "NOT met"  # noqa: E731
     lines = [
@@ -148,7 +169,9 @@ def report(results: List[LevelResult], main: LevelResult, rss: Dict[str, float],
         "",
         f"- date: {dt.datetime.now():%Y-%m-%d %H:%M}; machine: {platform.machine()}, "
         f"{_cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}",
-        f"- target: {target}; scripted conversations in 8 languages, 2 of them with a handoff",
+        f"- target: {target}; scripted conversations in 8 languages, 2 of them with a handoff; "
+        f"each level runs {duration:.0f} s, every resident starting one conversation after "
+        "another",
         "- pacing: " + (f"each resident waits {0.5 * think:.1f}-{1.5 * think:.1f} s before each "
                         "message (reading, typing)" if think else
                         "none: every resident sends its next message as soon as the answer "
@@ -172,8 +195,18 @@ def report(results: List[LevelResult], main: LevelResult, rss: Dict[str, float],
         f"| resident's wait / Rasa's time (medians) | {median / rasa_median:.2f} | |",
         f"| peak RSS, all services | {total_rss:.0f} MB | ≤ 2.5 GB: "
         f"{verdict(total_rss <= TARGETS['rss_mb'])} |",
+        f"| peak PSS, all services | {sum(pss.values()):.0f} MB | |",
+        "",
+        f"{len(main_runs)} runs of {duration:.0f} s at {main.concurrency} residents; the one with "
+        "the median messages per second is shown. All runs: " + "; ".join(
+            f"{run.rate:.1f} messages/s, p95 {run.percentile(95):.0f} ms" for run in main_runs)
+        + ".",
         "",
         "Peak RSS per service: " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in rss.items()),
+        "",
+        "RSS counts pages that processes share (the replicas map the same sentence-encoder "
+        "weights) once per process; PSS divides them among the sharers. Each service's peak "
+        "is summed, so both totals are upper bounds.",
         "",
         "## By concurrency",
         "",
@@ -181,7 +214,7 @@ def report(results: List[LevelResult], main: LevelResult, rss: Dict[str, float],
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
-        rate = len(r.latencies_ms) / r.seconds if r.seconds else 0.0
+        rate = r.rate
         rasa = statistics.median(r.rasa_ms) if r.rasa_ms else float("nan")
         lines.append(f"| {r.concurrency} | {r.messages} | {r.errors} | {r.percentile(50):.0f} | "
                      f"{r.percentile(95):.0f} | {r.percentile(99):.0f} | {rate:.1f} | "
@@ -199,16 +232,24 @@ def _cpu_count() -> int:
 
 
 async def measure(base_url: str, levels: List[int], main_level: int,
-                  stack: Optional[Stack], think: float) -> tuple:
-    await run_level(base_url, 2)  # warm-up: load caches, open connections
-    results = []
+                  stack: Optional[Stack], think: float, duration: float,
+                  repeat: int = 1) -> tuple:
+    """Runs every level once and the main level ``repeat`` times; of those, the run with the
+    median messages per second is the one reported (this machine is noisy)."""
+    await run_level(base_url, 2, duration=5)  # warm-up: load caches, open connections
+    results, main_runs = [], []
     for level in levels:
-        results.append(await run_level(base_url, level, think))
-        print(f"{level:>4} residents: p95 {results[-1].percentile(95):.0f} ms, "
-              f"errors {results[-1].errors}", flush=True)
-    main = next(r for r in results if r.concurrency == main_level)
-    rss = stack.peak_rss_mb() if stack else {}
-    return results, main, rss
+        runs = []
+        for _ in range(repeat if level == main_level else 1):
+            runs.append(await run_level(base_url, level, think, duration))
+            print(f"{level:>4} residents: {runs[-1].rate:.1f} messages/s, p95 "
+                  f"{runs[-1].percentile(95):.0f} ms, errors {runs[-1].errors}", flush=True)
+        runs.sort(key=lambda run: run.rate)
+        results.append(runs[len(runs) // 2])
+        if level == main_level:
+            main_runs = runs
+    memory = {"rss": stack.peak_rss_mb(), "pss": stack.peak_pss_mb()} if stack else {}
+    return results, main_runs, memory
 
 
 def main(argv=None) -> int:
@@ -219,6 +260,15 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean seconds a resident waits before each message (0: none)")
+    parser.add_argument("--duration", type=float, default=30.0,
+                        help="seconds each concurrency level runs")
+    parser.add_argument("--replicas", type=int, default=None,
+                        help="Rasa replicas of the started stack (default: one per core, "
+                             "at most 2; LOTSE_RASA_REPLICAS)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of the main level; the median one is reported")
+    parser.add_argument("--no-screens", action="store_true",
+                        help="every message gets the sentence embedding (LOTSE_NLU_SCREENS=off)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks" / "latest.md")
     args = parser.parse_args(argv)
     levels = sorted({int(x) for x in args.levels.split(",")} | {args.residents})
@@ -229,20 +279,24 @@ def main(argv=None) -> int:
         if args.target:
             base_url = args.target
         else:
-            stack = Stack()
+            stack = Stack(args.replicas,
+                          {"LOTSE_NLU_SCREENS": "off"} if args.no_screens else None)
             ready_s = stack.start()
             base_url = stack.gateway_url
-        results, main_result, rss = asyncio.run(measure(base_url, levels, args.residents, stack,
-                                                        args.think))
+        results, main_runs, memory = asyncio.run(measure(base_url, levels, args.residents, stack,
+                                                         args.think, args.duration,
+                                                         max(1, args.repeat)))
     finally:
         if stack:
             stack.stop()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     chart_name = f"{args.out.stem}-latency-by-concurrency.png"
     chart(results, args.out.parent / chart_name)
-    args.out.write_text(report(results, main_result, rss, training_s, ready_s,
-                               args.target or "stack started by the benchmark (embedded defaults)",
-                               args.think, chart_name), encoding="utf-8")
+    target = args.target or (f"stack started by the benchmark (embedded defaults: SQLite, "
+                             f"{stack.replicas} Rasa replica(s), sticky routing; n-gram "
+                             f"screens {'off' if args.no_screens else 'on'})")
+    args.out.write_text(report(results, main_runs, memory, training_s, ready_s, target,
+                               args.think, args.duration, chart_name), encoding="utf-8")
     print(f"report: {args.out}")
     return 0
 

@@ -2,6 +2,7 @@
 
 Two Rasa replicas starting at the same time against an empty PostgreSQL raced on creating the
 tracker store's tables (measured here). Run this first; replicas then find the tables in place.
+A SQLite tracker store is switched to write-ahead logging for replicas sharing the file.
 
     python -m lotse.db_setup      # tracker store (from LOTSE_TRACKER_*) and handoff store
 """
@@ -21,10 +22,21 @@ def create_tracker_tables(url: str) -> None:
     parts = make_url(url)
     if parts.get_backend_name() == "sqlite":
         SQLTrackerStore(Domain.empty(), dialect="sqlite", db=parts.database)
+        use_write_ahead_log(parts.database)
         return
     SQLTrackerStore(Domain.empty(), dialect=parts.get_backend_name(), host=parts.host,
                     port=parts.port, db=parts.database, username=parts.username,
                     password=parts.password)
+
+
+def use_write_ahead_log(path: str) -> None:
+    """Several Rasa replicas share one SQLite file in the embedded default: in WAL mode a
+    replica reading a conversation does not wait for another one's write (the mode is
+    stored in the file)."""
+    import sqlite3
+
+    with sqlite3.connect(path, timeout=30) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
 
 
 def main() -> int:

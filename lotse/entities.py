@@ -43,6 +43,9 @@ class EntityLookup:
             ((alias.lower(), code) for code, aliases in language_aliases.items()
              for alias in aliases), key=lambda pair: -len(pair[0]))
         self._places: List[Tuple[str, str]] = [(fold(name), name) for name in municipalities]
+        self._places_by_words: Dict[int, List[Tuple[str, str]]] = {}
+        for place in self._places:
+            self._places_by_words.setdefault(len(place[0].split()), []).append(place)
 
     @classmethod
     def from_content(cls, languages: Dict, municipalities: Dict) -> "EntityLookup":
@@ -84,7 +87,7 @@ class EntityLookup:
             if index + length > len(tokens):
                 continue
             candidate = fold(" ".join(t[0] for t in tokens[index:index + length]))
-            places = [p for p in self._places if len(p[0].split()) == length]
+            places = self._places_by_words.get(length)
             best = match_municipality(candidate, places) if places else None
             if best:
                 return best, length
@@ -97,9 +100,14 @@ def match_municipality(candidate: str, places: List[Tuple[str, str]]) -> Optiona
             return name
     if len(candidate) < MIN_FUZZY_LENGTH:
         return None
-    scored = [(difflib.SequenceMatcher(None, candidate, folded).ratio(), name)
-              for folded, name in places]
-    ratio, name = max(scored)
+    scored = []
+    for folded, name in places:
+        # The quick ratios are upper bounds of ratio(): most places are ruled out cheaply
+        # (this runs on every message; the full comparison of all places cost 2 ms).
+        matcher = difflib.SequenceMatcher(None, candidate, folded)
+        if matcher.real_quick_ratio() >= FUZZY_RATIO and matcher.quick_ratio() >= FUZZY_RATIO:
+            scored.append((matcher.ratio(), name))
+    ratio, name = max(scored, default=(0.0, ""))
     return name if ratio >= FUZZY_RATIO else None
 
 

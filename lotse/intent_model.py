@@ -7,6 +7,11 @@ Features of a message:
   when it is Latin-letter Arabic, Persian, Ukrainian or Russian (the encoder reads "bdi jadded
   el i9ame" poorly, "بدي جدد ال اقامه" well).
 A linear SVM separates the intents; confidences are a softmax over its scores.
+
+The embedding is the largest part of the CPU time per message (about 20 ms of 55). With
+``screen_threshold`` set, a second SVM over the n-grams alone is trained too; when its top
+confidence reaches the threshold, its ranking is the answer and no embedding is computed
+(docs/pipeline-comparison.md, "Screens": about 40 % of held-out messages, accuracy -0.02 points).
 No Rasa imports: the Rasa component in lotse.rasa_components wraps this.
 """
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numpy as np
 
 from lotse import sentence_encoder
 from lotse.sentence_encoder import prepare
+from lotse import tfidf
 from lotse.transliterate import mostly_latin, to_native_script
 
 TRANSLITERATED_LANGUAGES = ("ar", "fa", "uk", "ru")
@@ -39,6 +45,8 @@ class IntentModelConfig:
     softmax_scale: float = 4.0
     # Character n-grams of the native-script transliteration of Latin-letter ar/fa/uk/ru too.
     transliterated_ngrams: bool = False
+    # > 0: the n-gram-only SVM answers alone when it is at least this confident.
+    screen_threshold: float = 0.0
 
     @classmethod
     def from_dict(cls, data: Dict) -> "IntentModelConfig":
@@ -55,6 +63,7 @@ class IntentModelConfig:
             svm_c=float(data.get("svm_c", defaults.svm_c)),
             softmax_scale=float(data.get("softmax_scale", defaults.softmax_scale)),
             transliterated_ngrams=bool(data.get("transliterated_ngrams", False)),
+            screen_threshold=float(data.get("screen_threshold", defaults.screen_threshold)),
         )
 
 
@@ -95,6 +104,7 @@ class IntentModel:
     config: IntentModelConfig = field(default_factory=IntentModelConfig)
     vectorizers: List = field(default_factory=list)
     classifier: object = None
+    screen: object = None  # the n-gram-only SVM (screen_threshold)
 
     def _new_vectorizers(self) -> List:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -121,9 +131,9 @@ class IntentModel:
         return bool(getattr(self.config, "transliterated_ngrams", False)
                     and self.config.transliterate)
 
-    def _features(self, texts: Sequence[str], langs: Sequence[Optional[str]],
-                  cache: Optional[sentence_encoder.EmbeddingCache], fit: bool = False,
-                  embeddings: Optional[np.ndarray] = None):
+    def _ngram_features(self, texts: Sequence[str], langs: Sequence[Optional[str]],
+                        fit: bool = False):
+        """(normalised texts, their native-script forms, the n-gram feature matrix)"""
         import scipy.sparse as sp
 
         cleaned = [prepare(t) for t in texts]
@@ -133,20 +143,34 @@ class IntentModel:
         for index, vectorizer in enumerate(self.vectorizers):
             source = native if index == len(self.vectorizers) - 1 and self._extra_native else cleaned
             blocks.append(vectorizer.fit_transform(source) if fit
-                          else vectorizer.transform(source))
-        if self.config.sentence_embeddings:
-            weight = self.config.embedding_weight
-            if embeddings is None:
-                embeddings = sentence_encoder.embed(cleaned, cache)
-            blocks.append(sp.csr_matrix(np.asarray(embeddings) * weight))
-            if self.config.transliterate:
-                same = [n == c for n, c in zip(native, cleaned)]
-                if all(same):
-                    native_embeddings = np.asarray(embeddings)
-                else:
-                    native_embeddings = sentence_encoder.embed(native, cache)
-                blocks.append(sp.csr_matrix(native_embeddings * weight))
+                          else tfidf.transform(vectorizer, source))
+        return cleaned, native, sp.hstack(blocks).tocsr()
+
+    def _with_embeddings(self, ngrams, cleaned: Sequence[str], native: Sequence[str],
+                         cache: Optional[sentence_encoder.EmbeddingCache],
+                         embeddings: Optional[np.ndarray] = None):
+        import scipy.sparse as sp
+
+        if not self.config.sentence_embeddings:
+            return ngrams
+        blocks = [ngrams]
+        weight = self.config.embedding_weight
+        if embeddings is None:
+            embeddings = sentence_encoder.embed(cleaned, cache)
+        blocks.append(sp.csr_matrix(np.asarray(embeddings) * weight))
+        if self.config.transliterate:
+            if all(n == c for n, c in zip(native, cleaned)):
+                native_embeddings = np.asarray(embeddings)
+            else:
+                native_embeddings = sentence_encoder.embed(native, cache)
+            blocks.append(sp.csr_matrix(native_embeddings * weight))
         return sp.hstack(blocks).tocsr()
+
+    def _features(self, texts: Sequence[str], langs: Sequence[Optional[str]],
+                  cache: Optional[sentence_encoder.EmbeddingCache], fit: bool = False,
+                  embeddings: Optional[np.ndarray] = None):
+        cleaned, native, ngrams = self._ngram_features(texts, langs, fit)
+        return self._with_embeddings(ngrams, cleaned, native, cache, embeddings)
 
     def fit(self, texts: Sequence[str], langs: Sequence[Optional[str]], intents: Sequence[str],
             cache: Optional[sentence_encoder.EmbeddingCache] = None) -> "IntentModel":
@@ -154,36 +178,52 @@ class IntentModel:
 
         texts, langs, intents = augmented(texts, langs, intents)
         self.vectorizers = self._new_vectorizers()
-        features = self._features(texts, langs, cache, fit=True)
+        cleaned, native, ngrams = self._ngram_features(texts, langs, fit=True)
+        features = self._with_embeddings(ngrams, cleaned, native, cache)
         self.classifier = LinearSVC(C=self.config.svm_c)
         self.classifier.fit(features, list(intents))
+        self.screen = None
+        if self.config.sentence_embeddings and self.config.screen_threshold > 0:
+            self.screen = LinearSVC(C=self.config.svm_c).fit(ngrams, list(intents))
         if cache is not None:
             cache.save()
         return self
 
-    def rank(self, text: str, lang: Optional[str], top: int = 10,
-             embedding: Optional[np.ndarray] = None) -> List[Tuple[str, float]]:
-        """Intents with confidences (softmax over SVM scores), best first.
-
-        ``embedding``: the sentence embedding of ``prepare(text)`` if already computed.
-        """
-        embeddings = None if embedding is None else np.asarray(embedding).reshape(1, -1)
-        features = self._features([text], [lang], None, embeddings=embeddings)
-        scores = class_scores(self.classifier, features)
+    def _ranking(self, classifier, features, top: int) -> List[Tuple[str, float]]:
+        scores = class_scores(classifier, features)
         scaled = np.exp((scores - scores.max()) * self.config.softmax_scale)
         probs = scaled / scaled.sum()
         order = np.argsort(-probs)[:top]
-        return [(str(self.classifier.classes_[i]), float(probs[i])) for i in order]
+        return [(str(classifier.classes_[i]), float(probs[i])) for i in order]
+
+    def rank(self, text: str, lang: Optional[str], top: int = 10,
+             embedding: Optional[np.ndarray] = None,
+             screen: bool = True) -> List[Tuple[str, float]]:
+        """Intents with confidences (softmax over SVM scores), best first.
+
+        ``embedding``: the sentence embedding of ``prepare(text)`` if already computed; without
+        it, a confident n-gram-only answer (``screen_threshold``) saves computing one, unless
+        ``screen`` is False.
+        """
+        cleaned, native, ngrams = self._ngram_features([text], [lang])
+        if embedding is None and screen and self.screen is not None:
+            ranking = self._ranking(self.screen, ngrams, top)
+            if ranking[0][1] >= self.config.screen_threshold:
+                return ranking
+        embeddings = None if embedding is None else np.asarray(embedding).reshape(1, -1)
+        features = self._with_embeddings(ngrams, cleaned, native, None, embeddings)
+        return self._ranking(self.classifier, features, top)
 
     def save(self, directory: Path) -> None:
         import joblib
 
         joblib.dump({"config": self.config, "vectorizers": self.vectorizers,
-                     "classifier": self.classifier}, directory / "intent_model.joblib")
+                     "classifier": self.classifier, "screen": self.screen},
+                    directory / "intent_model.joblib")
 
     @classmethod
     def load(cls, directory: Path) -> "IntentModel":
         import joblib
 
         data = joblib.load(directory / "intent_model.joblib")
-        return cls(data["config"], data["vectorizers"], data["classifier"])
+        return cls(data["config"], data["vectorizers"], data["classifier"], data.get("screen"))

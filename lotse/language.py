@@ -134,7 +134,10 @@ class LanguageClassifier:
         import scipy.sparse as sp
 
         texts = [normalise(t) for t in texts]
-        blocks = [v.fit_transform(texts) if fit else v.transform(texts) for v in self.vectorizers]
+        from lotse import tfidf
+
+        blocks = [v.fit_transform(texts) if fit else tfidf.transform(v, texts)
+                  for v in self.vectorizers]
         if self.uses_embeddings:
             if embeddings is None:
                 from lotse.sentence_encoder import DIMENSION

@@ -6,6 +6,7 @@ Trained with the model from the NLU examples; each intent block in ``data/nlu/<l
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -36,9 +37,16 @@ LANGUAGE_KEY = "language"
 # The message's sentence embedding, computed once by LanguageDetector, reused by the classifier.
 EMBEDDING_KEY = "lotse_embedding"
 _LANGUAGE_FILE = "language_classifier.joblib"
+_LANGUAGE_SCREEN_FILE = "language_screen.joblib"
 
 log_redaction.install()
 
+
+
+def screens_enabled() -> bool:
+    """``LOTSE_NLU_SCREENS=off``: every message gets the sentence embedding, as without the
+    n-gram screens (the benchmark's pessimistic case; an operator's switch)."""
+    return os.environ.get("LOTSE_NLU_SCREENS", "on").strip().lower() != "off"
 
 
 def example_language(message: Message) -> Optional[str]:
@@ -52,20 +60,28 @@ def example_language(message: Message) -> Optional[str]:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class LanguageDetector(GraphComponent):
+    """Detects each message's language. With ``screen_confidence`` > 0, an n-gram-only
+    classifier is trained as well: when it is that sure, no sentence embedding is computed
+    here (the intent classifier may then answer without one too)."""
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {}
+        return {"screen_confidence": 0.0}
 
     def __init__(self, model_storage: ModelStorage, resource: Resource,
-                 classifier: Optional[LanguageClassifier] = None) -> None:
+                 classifier: Optional[LanguageClassifier] = None,
+                 screen: Optional[LanguageClassifier] = None,
+                 config: Optional[Dict[Text, Any]] = None) -> None:
         self._model_storage = model_storage
         self._resource = resource
         self._classifier = classifier
+        self._screen = screen if screens_enabled() else None
+        self._screen_confidence = float((config or {}).get("screen_confidence") or 0.0)
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "LanguageDetector":
-        return cls(model_storage, resource)
+        return cls(model_storage, resource, config=config)
 
     def train(self, training_data: TrainingData) -> Resource:
         items = [(m.get(TEXT), example_language(m)) for m in training_data.intent_examples]
@@ -76,34 +92,55 @@ class LanguageDetector(GraphComponent):
                 items, embed=lambda texts: sentence_encoder.embed(
                     [sentence_encoder.prepare(t) for t in texts], cache))
             cache.save()
+            self._screen = train_from_items(items) if self._screen_confidence > 0 else None
             with self._model_storage.write_to(self._resource) as directory:
                 self._classifier.save(directory / _LANGUAGE_FILE)
+                if self._screen is not None:
+                    self._screen.save(directory / _LANGUAGE_SCREEN_FILE)
         return self._resource
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LanguageDetector":
-        classifier = None
+        classifier = screen = None
         try:
             with model_storage.read_from(resource) as directory:
                 classifier = LanguageClassifier.load(directory / _LANGUAGE_FILE)
+                if (directory / _LANGUAGE_SCREEN_FILE).exists():
+                    screen = LanguageClassifier.load(directory / _LANGUAGE_SCREEN_FILE)
         except (ValueError, FileNotFoundError):
             classifier = None
-        return cls(model_storage, resource, classifier)
+        return cls(model_storage, resource, classifier, screen, config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            embedding = None
-            if self._classifier is not None and self._classifier.uses_embeddings and text.strip():
-                embedding = sentence_encoder.embed([sentence_encoder.prepare(text)])[0]
-                message.set(EMBEDDING_KEY, embedding)
-            detection = detect(text, self._classifier, embedding)
+            detection = None
+            if self._screen is not None and self._screen_confidence > 0:
+                screened = detect(text, self._screen)
+                if screened.lang is None or screened.confidence >= self._screen_confidence:
+                    detection = screened
+            if detection is None:
+                embedding = None
+                if self._classifier is not None and self._classifier.uses_embeddings \
+                        and text.strip():
+                    embedding = sentence_encoder.embed([sentence_encoder.prepare(text)])[0]
+                    message.set(EMBEDDING_KEY, embedding)
+                detection = detect(text, self._classifier, embedding)
             message.set(LANGUAGE_KEY, detection.as_dict(), add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+def names_language(message: Message) -> bool:
+    """The message names a language (found by LookupEntityExtractor, which runs before the
+    intent classifier). Whether "Ukrainian" means "switch to Ukrainian" or the protection of
+    Ukrainians takes the sentence's meaning: the n-gram screen answered "زبان چت رو اوکراینی
+    کن" (chat in Ukrainian, please) with ukraine_protection at 0.987; such messages always go to
+    the full model."""
+    return any(entity.get("entity") == "language" for entity in message.get(ENTITIES) or [])
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -151,6 +188,8 @@ class LotseIntentClassifier(GraphComponent):
                 model = IntentModel.load(directory)
         except (ValueError, FileNotFoundError):
             model = None
+        if model is not None and not screens_enabled():
+            model.screen = None
         return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -163,7 +202,8 @@ class LotseIntentClassifier(GraphComponent):
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             lang = (message.get(LANGUAGE_KEY) or {}).get("code")
-            ranking = self._model.rank(text, lang, embedding=message.get(EMBEDDING_KEY))
+            ranking = self._model.rank(text, lang, embedding=message.get(EMBEDDING_KEY),
+                                       screen=not names_language(message))
             message.set(INTENT, {INTENT_NAME_KEY: ranking[0][0],
                                  PREDICTED_CONFIDENCE_KEY: ranking[0][1]}, add_to_output=True)
             message.set(INTENT_RANKING_KEY,

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 from urllib.parse import urlparse
 
+from bot.rasa_client import ROUTINGS
+
 TOKEN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MODES = ("polling", "webhook")
@@ -30,6 +32,7 @@ class TelegramSettings:
     webhook_path: str = "/telegram/webhook"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 20.0
+    rasa_routing: str = "sticky"
     api_url: Optional[str] = None
 
     @classmethod
@@ -54,10 +57,13 @@ class TelegramSettings:
             webhook_host=env.get("LOTSE_TELEGRAM_WEBHOOK_HOST", cls.webhook_host).strip(),
             webhook_port=_number(env, "LOTSE_TELEGRAM_WEBHOOK_PORT", cls.webhook_port, int),
             webhook_path=env.get("LOTSE_TELEGRAM_WEBHOOK_PATH", cls.webhook_path).strip(),
-            rasa_url=env.get("LOTSE_RASA_URL", cls.rasa_url).strip().rstrip("/"),
+            rasa_url=(env.get("LOTSE_RASA_URL") or cls.rasa_url).strip().rstrip("/"),
             rasa_timeout=_number(env, "LOTSE_RASA_TIMEOUT", cls.rasa_timeout, float),
+            rasa_routing=env.get("LOTSE_RASA_ROUTING", cls.rasa_routing).strip() or "sticky",
             api_url=env.get("LOTSE_TELEGRAM_API_URL", "").strip().rstrip("/") or None,
         )
+        if settings.rasa_routing not in ROUTINGS:
+            raise SettingsError("LOTSE_RASA_ROUTING must be 'sticky' or 'round_robin'.")
         if mode == "webhook":
             settings._check_webhook()
         return settings

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 
 from lotse import routing
 from lotse.entities import EntityLookup, fold
-from lotse.replies import Reply, payload, urgent_notice
+from lotse.replies import URGENT_TOPICS, Reply, payload, urgent_notice
 
 STEPS = ("handoff_age_group", "handoff_municipality", "handoff_status", "handoff_agency",
          "handoff_consent", "handoff_contact", "handoff_description", "handoff_confirm")
@@ -27,7 +27,6 @@ SURE = 0.8  # intent confidence at which a message is read as a command, not as 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()/.\-]+$")
-_URGENT_TOPICS = ("emergency", "violence_protection")
 
 
 @dataclass
@@ -56,7 +55,7 @@ def to_ascii_digits(text: str) -> str:
 
 def needs_status(age_group: Optional[str], topic: Optional[str]) -> bool:
     """Status matters only where it can change the role (rule 3 of the routing)."""
-    if age_group == "age_12_26" or topic in _URGENT_TOPICS:
+    if age_group == "age_12_26" or topic in URGENT_TOPICS:
         return False
     return topic not in routing.REFUGEE_TOPICS
 
@@ -141,7 +140,7 @@ def validate_step(step: str, turn: Turn, slots: Dict[str, Any], content, lang: s
             and step != "handoff_description":
         result.slots = {step: None, "handoff_outcome": "erase"}
         return result
-    if turn.choice is None and ((turn.intent in _URGENT_TOPICS and turn.confidence >= 0.6)
+    if turn.choice is None and ((turn.intent in URGENT_TOPICS and turn.confidence >= 0.6)
                                 or content.urgent_matcher.matches(turn.text)):
         result.replies.append(urgent_notice(content, lang))
     value, error_key = _STEP_PARSERS[step](turn, slots, content, directory)

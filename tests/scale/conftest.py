@@ -1,5 +1,6 @@
 """Scale-out stack: PostgreSQL + Redis, two Rasa replicas each with its own action server,
-and the gateway in front of both (round-robin). Started once for the package."""
+and the gateway in front of both (round-robin: every message to the next replica, which the
+Redis lock store makes safe). Started once for the package."""
 import subprocess
 
 import pytest
@@ -36,7 +37,8 @@ def stack(tmp_path_factory):
 @pytest_asyncio.fixture
 async def gateway(stack):
     urls = ",".join(replica.url for replica in stack["replicas"])
-    client = TestClient(TestServer(create_app(GatewaySettings(rasa_url=urls, rasa_timeout=60))))
+    settings = GatewaySettings(rasa_url=urls, rasa_timeout=60, rasa_routing="round_robin")
+    client = TestClient(TestServer(create_app(settings)))
     await client.start_server()
     yield client
     await client.close()

@@ -108,7 +108,9 @@ def rasa_python() -> str:
 class Replica:
     """One action server and one Rasa server using it, on the shared stores."""
 
-    def __init__(self, env: Dict[str, str], log_dir: Path, name: str, debug: bool = False):
+    def __init__(self, env: Dict[str, str], log_dir: Path, name: str, debug: bool = False,
+                 endpoints: str = "endpoints.postgres.yml"):
+        self.endpoints = endpoints
         self.debug = debug  # log at DEBUG level (the privacy test reads these logs)
         self.action_port, self.rasa_port = free_port(), free_port()
         self.env = {**env, "LOTSE_ACTION_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
@@ -140,7 +142,7 @@ class Replica:
         level = ["--debug"] if self.debug else []
         self.rasa = self._spawn(["rasa", "run", "--model", str(ROOT / "models" / "lotse.tar.gz"),
                      "--port", str(self.rasa_port), "--interface", "127.0.0.1",
-                     "--endpoints", "endpoints.postgres.yml", "--credentials",
+                     "--endpoints", self.endpoints, "--credentials",
                      "credentials.yml"] + level, "rasa")
 
     @staticmethod
@@ -163,15 +165,19 @@ class Replica:
                 process.kill()
 
 
+def base_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
+            "OMP_NUM_THREADS": "1", **(extra or {})}
+
+
 def stores_env(postgres: Postgres, redis: Redis, extra: Optional[Dict[str, str]] = None
                ) -> Dict[str, str]:
-    return {
-        **os.environ, "PYTHONPATH": str(ROOT), "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "OMP_NUM_THREADS": "1",
+    return base_env({
         "LOTSE_TRACKER_DIALECT": "postgresql", "LOTSE_TRACKER_HOST": "127.0.0.1",
         "LOTSE_TRACKER_PORT": str(postgres.port), "LOTSE_TRACKER_DB": "rasa",
         "LOTSE_TRACKER_USER": "lotse", "LOTSE_TRACKER_PASSWORD": "",
         "LOTSE_REDIS_HOST": "127.0.0.1", "LOTSE_REDIS_PORT": str(redis.port),
         "LOTSE_REDIS_DB": "0", "LOTSE_REDIS_PASSWORD": "",
         "LOTSE_DATABASE_URL": postgres.url("lotse"), **(extra or {}),
-    }
+    })
