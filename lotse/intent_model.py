@@ -189,6 +189,15 @@ class IntentModel:
             cache.save()
         return self
 
+    @property
+    def intents(self) -> frozenset:
+        """The intents the model was trained on."""
+        known = self.__dict__.get("_intents")
+        if known is None:
+            known = self.__dict__["_intents"] = frozenset(
+                str(name) for name in getattr(self.classifier, "classes_", ()))
+        return known
+
     def _ranking(self, classifier, features, top: int) -> List[Tuple[str, float]]:
         scores = class_scores(classifier, features)
         scaled = np.exp((scores - scores.max()) * self.config.softmax_scale)

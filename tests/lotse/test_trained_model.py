@@ -91,3 +91,21 @@ def test_a_message_naming_a_language_always_gets_the_full_model(agent, monkeypat
     assert calls, "the n-gram screen answered alone"
     assert result["intent"]["name"] == "change_language"
     assert [e["value"] for e in result["entities"] if e["entity"] == "language"] == ["uk"]
+
+
+def test_button_payloads_are_not_classified_as_text(agent, monkeypatch):
+    from lotse import sentence_encoder
+
+    calls = []
+    real = sentence_encoder.embed
+    monkeypatch.setattr(sentence_encoder, "embed",
+                        lambda texts, cache=None: calls.append(texts) or real(texts, cache))
+    result = parse(agent, '/affirm{"handoff_choice": "age_27_plus"}')
+    assert result["intent"]["name"] == "affirm"
+    assert [(e["entity"], e["value"]) for e in result["entities"]] == \
+        [("handoff_choice", "age_27_plus")]
+    assert parse(agent, "/request_human")["intent"]["name"] == "request_human"
+    assert calls == []
+    # An unknown "intent" after a slash is the resident's text: classified as usual.
+    typed = parse(agent, "/wie bekomme ich kindergeld")
+    assert typed["intent"]["name"] == "child_family_benefits"
