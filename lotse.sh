@@ -108,8 +108,8 @@ start_actions() {
 }
 
 # One Rasa process handles one message at a time: the embedded default runs one replica per
-# core (at most 2; LOTSE_RASA_REPLICAS overrides) on ports 5005, 5006, ... The gateway keeps each
-# conversation on one replica (sticky routing), so their in-memory locks suffice.
+# core (at most 2; LOTSE_RASA_REPLICAS overrides) on ports 5005, 5006, ... The gateway and the bot
+# send one message per conversation at a time, so their in-memory locks suffice.
 rasa_replicas() {
   local cores; cores="$(nproc 2>/dev/null || echo 1)"
   echo "${LOTSE_RASA_REPLICAS:-$((cores >= 2 ? 2 : 1))}"
@@ -140,6 +140,10 @@ cmd_run() {
     wait_http "http://127.0.0.1:$(( ${LOTSE_RASA_PORT:-5005} + i ))/" 300
     urls+="${urls:+,}http://127.0.0.1:$(( ${LOTSE_RASA_PORT:-5005} + i ))"
   done
+  if [ -n "${LOTSE_RASA_URL:-}" ] && [ "$LOTSE_RASA_URL" != "$urls" ]; then
+    echo "Note: LOTSE_RASA_URL is set ($LOTSE_RASA_URL); the replicas started here are $urls." \
+         "Leave it empty in .env to use them all." >&2
+  fi
   export LOTSE_RASA_URL="${LOTSE_RASA_URL:-$urls}"
   "$BOT_PY" -m bot.gateway &
   PIDS+=($!)

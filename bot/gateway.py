@@ -20,6 +20,7 @@ from bot.settings import GatewaySettings
 from bot.widget_assets import WidgetAssets
 from lotse import content as content_module
 from lotse import replies
+from lotse.conversation_ids import widget_conversation
 from lotse.text_input import has_visible_text
 
 logger = logging.getLogger("lotse.gateway")
@@ -72,7 +73,7 @@ async def post_message(request: web.Request) -> web.Response:
     started = time.perf_counter()
     try:
         result = await request.app[CLIENT].send(
-            sender_id, text, {"channel": "widget", "language_hint": hint})
+            widget_conversation(sender_id), text, {"channel": "widget", "language_hint": hint})
     except AssistantUnavailable as error:
         logger.warning("assistant unavailable: %s", error)
         reply = replies.office_contact_reply(content, "fallback_give_up", lang)

@@ -1,11 +1,19 @@
 """Talks to the assistant through Lotse's Rasa input channel (lotse/rasa_channel.py).
 
-``base_url`` may list several Rasa replicas, comma-separated. By default one conversation always
-goes to the same replica (``sticky``: chosen by a hash of the sender id), so each replica's own
-in-memory lock keeps that conversation's turns in order and the embedded default can run one
-replica per core on one shared SQLite tracker store. ``round_robin`` spreads every message over
-the replicas; it needs the shared Redis lock store. Either way a replica that cannot be reached
-is skipped for this message (the conversation lives in the shared tracker store).
+``base_url`` may list several Rasa replicas, comma-separated; they share one tracker store.
+The client sends one message of a conversation at a time (a lock per sender id), so a
+conversation's turns reach the assistant in order whichever replica takes them.
+
+Routing (``LOTSE_RASA_ROUTING``):
+- ``balanced`` (default): the replica with the fewest messages in progress from this client;
+  among equals the conversation's own (a hash of the sender id). A conversation may move
+  between replicas, which is safe because this client is its only way in (sender ids are per
+  channel, lotse/conversation_ids.py) and holds its lock; with several gateway or bot processes
+  for one channel use the Redis lock store.
+- ``sticky``: always the conversation's own replica, so each replica's in-memory lock is enough
+  even with several client processes.
+- ``round_robin``: every message to the next replica; needs the Redis lock store.
+Either way a replica that cannot be reached is skipped for this message.
 """
 from __future__ import annotations
 
@@ -14,6 +22,8 @@ import zlib
 from typing import Any, Dict, List, Optional
 
 import aiohttp
+
+from bot.keyed_locks import KeyedLocks
 
 
 class AssistantUnavailable(Exception):
@@ -32,11 +42,11 @@ def rasa_time(server_timing: str) -> Optional[float]:
     return None
 
 
-ROUTINGS = ("sticky", "round_robin")
+ROUTINGS = ("balanced", "sticky", "round_robin")
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 20.0, routing: str = "sticky") -> None:
+    def __init__(self, base_url: str, timeout: float = 20.0, routing: str = "balanced") -> None:
         if routing not in ROUTINGS:
             raise ValueError(f"routing must be one of {', '.join(ROUTINGS)}")
         self.routing = routing
@@ -45,6 +55,9 @@ class RasaClient:
         if not self.urls:
             raise ValueError("no assistant URL given")
         self._next = itertools.cycle(range(len(self.urls)))
+        self._in_progress = [0] * len(self.urls)
+        self.answered = [0] * len(self.urls)  # messages answered, per replica
+        self._conversations = KeyedLocks()
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: Optional[aiohttp.ClientSession] = None
 
@@ -60,32 +73,49 @@ class RasaClient:
             self._session = aiohttp.ClientSession(
                 timeout=self._timeout, connector=aiohttp.TCPConnector(force_close=True))
         body = {"sender": sender_id, "message": text, "metadata": metadata}
-        first = self.first_replica(sender_id)
-        error: Exception = AssistantUnavailable("no replica")
-        for offset in range(len(self.urls)):
-            url = self.urls[(first + offset) % len(self.urls)]
-            try:
-                async with self._session.post(url, json=body) as response:
-                    if response.status != 200:
-                        raise AssistantUnavailable(f"HTTP {response.status}")
-                    try:
-                        result = await response.json()
-                    except ValueError as failure:  # not JSON: a proxy's error page, say
-                        raise AssistantUnavailable("invalid answer") from failure
-                    result["rasa_ms"] = rasa_time(response.headers.get("Server-Timing", ""))
+        async with self._conversations.hold(sender_id):
+            error: Exception = AssistantUnavailable("no replica")
+            for index in self.replica_order(sender_id):
+                self._in_progress[index] += 1
+                try:
+                    result = await self._post(self.urls[index], body)
+                    self.answered[index] += 1
                     return result
-            except aiohttp.ClientConnectorError as failure:
-                error = failure  # not reached at all: the next replica may answer
-                continue
-            except (aiohttp.ClientError, TimeoutError) as failure:
-                # The message may have been processed: sending it again could duplicate it.
-                raise AssistantUnavailable(type(failure).__name__) from failure
-        raise AssistantUnavailable(type(error).__name__) from error
+                except aiohttp.ClientConnectorError as failure:
+                    error = failure  # not reached at all: the next replica may answer
+                finally:
+                    self._in_progress[index] -= 1
+            raise AssistantUnavailable(type(error).__name__) from error
 
-    def first_replica(self, sender_id: str) -> int:
-        if self.routing == "sticky":
-            return zlib.crc32(sender_id.encode("utf-8", "surrogatepass")) % len(self.urls)
-        return next(self._next)
+    async def _post(self, url: str, body: Dict[str, Any]) -> Dict[str, Any]:
+        assert self._session is not None
+        try:
+            async with self._session.post(url, json=body) as response:
+                if response.status != 200:
+                    raise AssistantUnavailable(f"HTTP {response.status}")
+                try:
+                    result = await response.json()
+                except ValueError as failure:  # not JSON: a proxy's error page, say
+                    raise AssistantUnavailable("invalid answer") from failure
+                result["rasa_ms"] = rasa_time(response.headers.get("Server-Timing", ""))
+                return result
+        except aiohttp.ClientConnectorError:
+            raise
+        except (aiohttp.ClientError, TimeoutError) as failure:
+            # The message may have been processed: sending it again could duplicate it.
+            raise AssistantUnavailable(type(failure).__name__) from failure
+
+    def replica_order(self, sender_id: str) -> List[int]:
+        """The replicas to try for this message, best first."""
+        count = len(self.urls)
+        if self.routing == "round_robin":
+            first = next(self._next)
+        else:
+            first = zlib.crc32(sender_id.encode("utf-8", "surrogatepass")) % count
+        order = [(first + offset) % count for offset in range(count)]
+        if self.routing == "balanced":
+            order.sort(key=lambda index: self._in_progress[index])  # stable: ties keep order
+        return order
 
     async def close(self) -> None:
         if self._session is not None:

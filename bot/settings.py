@@ -32,7 +32,7 @@ def parse_origins(value: str) -> Tuple[str, ...]:
 
 
 def parse_routing(value: str) -> str:
-    routing = value.strip() or "sticky"
+    routing = value.strip() or ROUTINGS[0]
     if routing not in ROUTINGS:
         raise ValueError(f"LOTSE_RASA_ROUTING: '{routing}' is not one of {', '.join(ROUTINGS)}")
     return routing
@@ -45,7 +45,7 @@ class GatewaySettings:
     port: int = 8080
     rasa_timeout: float = 20.0
     # How messages are spread over several replicas in LOTSE_RASA_URL (bot/rasa_client.py).
-    rasa_routing: str = "sticky"
+    rasa_routing: str = ROUTINGS[0]
     max_message_chars: int = 2000
     # Web pages on other origins allowed to embed the widget (CORS for /api/messages).
     widget_origins: Tuple[str, ...] = ()

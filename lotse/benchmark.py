@@ -28,7 +28,7 @@ from typing import Dict, List, Optional
 
 import aiohttp
 
-from bot.rasa_client import rasa_time
+from bot.rasa_client import ROUTINGS, rasa_time
 from lotse.bench_stack import ROOT, Stack, train_model
 
 LEVELS = (1, 10, 50, 100)
@@ -267,6 +267,8 @@ def main(argv=None) -> int:
                              "at most 2; LOTSE_RASA_REPLICAS)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of the main level; the median one is reported")
+    parser.add_argument("--routing", choices=ROUTINGS, default=ROUTINGS[0],
+                        help="how the gateway spreads messages over the replicas")
     parser.add_argument("--no-screens", action="store_true",
                         help="every message gets the sentence embedding (LOTSE_NLU_SCREENS=off)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks" / "latest.md")
@@ -279,8 +281,9 @@ def main(argv=None) -> int:
         if args.target:
             base_url = args.target
         else:
-            stack = Stack(args.replicas,
-                          {"LOTSE_NLU_SCREENS": "off"} if args.no_screens else None)
+            stack = Stack(args.replicas, {"LOTSE_RASA_ROUTING": args.routing,
+                                          **({"LOTSE_NLU_SCREENS": "off"} if args.no_screens
+                                             else {})})
             ready_s = stack.start()
             base_url = stack.gateway_url
         results, main_runs, memory = asyncio.run(measure(base_url, levels, args.residents, stack,
@@ -293,7 +296,7 @@ def main(argv=None) -> int:
     chart_name = f"{args.out.stem}-latency-by-concurrency.png"
     chart(results, args.out.parent / chart_name)
     target = args.target or (f"stack started by the benchmark (embedded defaults: SQLite, "
-                             f"{stack.replicas} Rasa replica(s), sticky routing; n-gram "
+                             f"{stack.replicas} Rasa replica(s), {args.routing} routing; n-gram "
                              f"screens {'off' if args.no_screens else 'on'})")
     args.out.write_text(report(results, main_runs, memory, training_s, ready_s, target,
                                args.think, args.duration, chart_name), encoding="utf-8")

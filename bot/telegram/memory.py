@@ -5,10 +5,8 @@ used last (the assistant still knows) and the keys of long button payloads.
 """
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections import OrderedDict
-from typing import AsyncIterator, Dict, Generic, Hashable, List, Optional, TypeVar
+from typing import Generic, Hashable, Optional, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -43,29 +41,3 @@ class BoundedLru(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._items)
-
-
-class KeyedLocks:
-    """One lock per key (a resident), dropped when nobody holds or waits for it.
-
-    Updates are handled concurrently; holding the resident's lock keeps the answers to two
-    quick messages in the order the messages were written.
-    """
-
-    def __init__(self) -> None:
-        self._locks: Dict[Hashable, List] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, key: Hashable) -> AsyncIterator[None]:
-        entry = self._locks.setdefault(key, [asyncio.Lock(), 0])
-        entry[1] += 1
-        try:
-            async with entry[0]:
-                yield
-        finally:
-            entry[1] -= 1
-            if entry[1] == 0:
-                del self._locks[key]
-
-    def __len__(self) -> int:
-        return len(self._locks)

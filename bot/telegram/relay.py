@@ -1,6 +1,6 @@
 """Relays a resident's text (or a button's payload) to the assistant and sends the answer back.
 
-The conversation's sender id is ``"tg-" + str(telegram user id)``: stable per resident, and it
+The conversation's sender id is ``"tg-" + str(telegram user id)`` (lotse/conversation_ids.py): stable per resident, and it
 names no one. Nothing here logs text, names, usernames or phone numbers.
 """
 from __future__ import annotations
@@ -16,15 +16,17 @@ from aiogram.types import User
 from bot.rasa_client import AssistantUnavailable, RasaClient
 from bot.telegram import render, sending
 from bot.telegram.callback_data import CallbackPayloads
-from bot.telegram.memory import BoundedLru, KeyedLocks
+from bot.keyed_locks import KeyedLocks
+from bot.telegram.memory import BoundedLru
 from lotse.content import Content
+from lotse.conversation_ids import telegram_conversation
 
 logger = logging.getLogger("lotse.telegram.relay")
 OFFICE = "auslaenderbehoerde"
 
 
 def sender_id(user_id: int) -> str:
-    return f"tg-{user_id}"
+    return telegram_conversation(user_id)
 
 
 def metadata(user: User) -> Dict[str, str]:

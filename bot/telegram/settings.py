@@ -32,7 +32,7 @@ class TelegramSettings:
     webhook_path: str = "/telegram/webhook"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 20.0
-    rasa_routing: str = "sticky"
+    rasa_routing: str = ROUTINGS[0]
     api_url: Optional[str] = None
 
     @classmethod
@@ -59,11 +59,11 @@ class TelegramSettings:
             webhook_path=env.get("LOTSE_TELEGRAM_WEBHOOK_PATH", cls.webhook_path).strip(),
             rasa_url=(env.get("LOTSE_RASA_URL") or cls.rasa_url).strip().rstrip("/"),
             rasa_timeout=_number(env, "LOTSE_RASA_TIMEOUT", cls.rasa_timeout, float),
-            rasa_routing=env.get("LOTSE_RASA_ROUTING", cls.rasa_routing).strip() or "sticky",
+            rasa_routing=env.get("LOTSE_RASA_ROUTING", cls.rasa_routing).strip() or ROUTINGS[0],
             api_url=env.get("LOTSE_TELEGRAM_API_URL", "").strip().rstrip("/") or None,
         )
         if settings.rasa_routing not in ROUTINGS:
-            raise SettingsError("LOTSE_RASA_ROUTING must be 'sticky' or 'round_robin'.")
+            raise SettingsError("LOTSE_RASA_ROUTING must be one of " + ", ".join(ROUTINGS) + ".")
         if mode == "webhook":
             settings._check_webhook()
         return settings

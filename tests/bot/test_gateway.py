@@ -8,6 +8,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.gateway import create_app
 from bot.settings import GatewaySettings, parse_origins
 from lotse import content as content_module
+from lotse.conversation_ids import widget_conversation
 
 CONTENT = content_module.load()
 needs_rasa = pytest.mark.needs_rasa
@@ -17,6 +18,11 @@ async def say(gateway, sender, text, hint="de"):
     response = await gateway.post("/api/messages", json={
         "sender_id": sender, "text": text, "language_hint": hint})
     return response.status, await response.json()
+
+
+def stored_events(db, conversation):
+    return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?",
+                      (conversation,)).fetchone()[0]
 
 
 def first_line(topic, lang):
@@ -65,15 +71,26 @@ async def test_delete_my_data_erases_the_stored_conversation(gateway, sender):
     await say(gateway, sender, "wie lange dauert die einbürgerung")
     tracker_db = os.environ["LOTSE_TRACKER_DB"]
     with sqlite3.connect(tracker_db) as db:
-        before = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
+        before = stored_events(db, widget_conversation(sender))
     assert before > 0
     status, data = await say(gateway, sender, "/delete_my_data")
     assert status == 200
     assert data["messages"][0]["text"] == CONTENT.message("delete_my_data", "de")
     assert "custom" not in data["messages"][0] and data["erased"] is True
     with sqlite3.connect(tracker_db) as db:
-        after = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
+        after = stored_events(db, widget_conversation(sender))
     assert after == 0
+
+
+@needs_rasa
+async def test_a_widget_page_cannot_write_into_a_telegram_conversation(gateway):
+    # Telegram's conversation ids are "tg-" + a known number; the widget's live under "web-".
+    telegram_id = "tg-" + str(int.from_bytes(os.urandom(4), "big") + 10**9)
+    status, _ = await say(gateway, telegram_id, "ich brauche einen termin")
+    assert status == 200
+    with sqlite3.connect(os.environ["LOTSE_TRACKER_DB"]) as db:
+        assert stored_events(db, telegram_id) == 0
+        assert stored_events(db, "web-" + telegram_id) > 0
 
 
 async def test_over_long_message_gets_friendly_answer_without_rasa(gateway, sender):

@@ -9,6 +9,7 @@ from lotse import content as content_module
 from lotse import routing
 from lotse.handoff.models import Handoff
 from lotse.handoff.store import HandoffStore, sender_key
+from lotse.conversation_ids import widget_conversation
 
 CONTENT = content_module.load()
 pytestmark = pytest.mark.needs_rasa
@@ -32,7 +33,8 @@ def texts(messages):
 def handoffs_of(sender):
     store = HandoffStore(os.environ["LOTSE_DATABASE_URL"])
     with store.session() as session:
-        return session.query(Handoff).filter(Handoff.sender_key == sender_key(sender)).all()
+        key = sender_key(widget_conversation(sender))
+        return session.query(Handoff).filter(Handoff.sender_key == key).all()
 
 
 def expected_agency(age_group, municipality, status, lang, topic=None):

@@ -1,4 +1,7 @@
 """How the client spreads messages over replicas: two real HTTP servers stand in for Rasa."""
+import asyncio
+import zlib
+
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -7,10 +10,15 @@ from bot.rasa_client import AssistantUnavailable, RasaClient
 from bot.settings import GatewaySettings
 
 
-def replica(name, seen):
+def replica(name, seen, hold=None):
+    """Answers with its name; while ``hold`` (an asyncio.Event) is unset, it keeps messages
+    waiting, as a replica busy with a slow message would."""
     async def webhook(request):
         body = await request.json()
         seen.append((name, body["sender"]))
+        if hold is not None:
+            await hold.wait()
+        seen.append((name, "done " + body["message"]))
         return web.json_response({"messages": [{"text": name}], "language": "de"},
                                  headers={"Server-Timing": "rasa;dur=7.5"})
 
@@ -19,13 +27,28 @@ def replica(name, seen):
     return TestServer(app)
 
 
+async def started(servers):
+    for server in servers:
+        await server.start_server()
+    return servers
+
+
 @pytest.fixture
 async def replicas():
     seen = []
-    servers = [replica("one", seen), replica("two", seen)]
-    for server in servers:
-        await server.start_server()
+    servers = await started([replica("one", seen), replica("two", seen)])
     yield servers, seen
+    for server in servers:
+        await server.close()
+
+
+@pytest.fixture
+async def busy_first_replica():
+    """Replica one keeps every message until ``hold`` is set."""
+    seen, hold = [], asyncio.Event()
+    servers = await started([replica("one", seen, hold), replica("two", seen)])
+    yield servers, seen, hold
+    hold.set()
     for server in servers:
         await server.close()
 
@@ -34,9 +57,15 @@ def urls(servers):
     return ",".join(str(server.make_url("")).rstrip("/") for server in servers)
 
 
-async def test_sticky_keeps_each_conversation_on_one_replica_and_uses_both(replicas):
+def sent(seen):
+    return [(name, sender) for name, sender in seen if not sender.startswith("done ")]
+
+
+@pytest.mark.parametrize("routing", ["sticky", "balanced"])
+async def test_one_at_a_time_each_conversation_stays_on_its_replica_and_both_are_used(
+        replicas, routing):
     servers, seen = replicas
-    client = RasaClient(urls(servers))
+    client = RasaClient(urls(servers), routing=routing)
     try:
         senders = [f"resident-{i}" for i in range(20)]
         for _ in range(3):
@@ -46,17 +75,18 @@ async def test_sticky_keeps_each_conversation_on_one_replica_and_uses_both(repli
     finally:
         await client.close()
     by_sender = {}
-    for name, sender in seen:
+    for name, sender in sent(seen):
         by_sender.setdefault(sender, set()).add(name)
     assert all(len(names) == 1 for names in by_sender.values())
-    assert {name for name, _ in seen} == {"one", "two"}
+    assert {name for name, _ in sent(seen)} == {"one", "two"}
 
 
-async def test_sticky_moves_a_conversation_when_its_replica_is_down(replicas):
+@pytest.mark.parametrize("routing", ["sticky", "balanced"])
+async def test_a_conversation_moves_when_its_replica_is_down(replicas, routing):
     servers, seen = replicas
-    client = RasaClient(urls(servers))
+    client = RasaClient(urls(servers), routing=routing)
     try:
-        sender = next(s for s in (f"r{i}" for i in range(100)) if client.first_replica(s) == 0)
+        sender = next(s for s in (f"r{i}" for i in range(100)) if client.replica_order(s)[0] == 0)
         assert (await client.send(sender, "hallo", {}))["messages"][0]["text"] == "one"
         await servers[0].close()
         assert (await client.send(sender, "hallo", {}))["messages"][0]["text"] == "two"
@@ -75,10 +105,63 @@ async def test_round_robin_alternates_replicas_message_by_message(replicas):
             await client.send("one-resident", "hallo", {})
     finally:
         await client.close()
-    assert [name for name, _ in seen] == ["one", "two", "one", "two"]
+    assert [name for name, _ in sent(seen)] == ["one", "two", "one", "two"]
 
 
 def test_unknown_routing_is_refused_with_the_setting_name():
     with pytest.raises(ValueError, match="LOTSE_RASA_ROUTING"):
         GatewaySettings.from_env({"LOTSE_RASA_ROUTING": "random"})
-    assert GatewaySettings.from_env({}).rasa_routing == "sticky"
+    assert GatewaySettings.from_env({}).rasa_routing == "balanced"
+
+
+def own_replica(client, index, skip=0):
+    """A sender id whose own replica (the hash of the id) is ``index``."""
+    owned = (s for s in (f"resident-{i}" for i in range(100))
+             if zlib.crc32(s.encode()) % len(client.urls) == index)
+    for _ in range(skip):
+        next(owned)
+    return next(owned)
+
+
+async def test_balanced_sends_past_a_busy_replica_and_sticky_waits_for_it(busy_first_replica):
+    servers, seen, hold = busy_first_replica
+    balanced, sticky = RasaClient(urls(servers)), RasaClient(urls(servers), routing="sticky")
+    try:
+        slow = asyncio.ensure_future(balanced.send(own_replica(balanced, 0), "slow", {}))
+        while not sent(seen):
+            await asyncio.sleep(0.01)
+        # Replica one is busy: a conversation whose own replica is one is answered by two.
+        other = own_replica(balanced, 0, skip=1)
+        assert (await balanced.send(other, "hallo", {}))["messages"][0]["text"] == "two"
+        waiting = asyncio.ensure_future(sticky.send(own_replica(sticky, 0), "waits", {}))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()  # sticky keeps the message on its busy replica
+        hold.set()
+        assert (await slow)["messages"][0]["text"] == "one"
+        assert (await waiting)["messages"][0]["text"] == "one"
+    finally:
+        hold.set()
+        await balanced.close()
+        await sticky.close()
+
+
+async def test_a_conversations_next_message_waits_for_the_answer_to_the_last(
+        busy_first_replica):
+    servers, seen, hold = busy_first_replica
+    client = RasaClient(urls(servers))
+    try:
+        sender = own_replica(client, 0)
+        first = asyncio.ensure_future(client.send(sender, "first", {}))
+        while not sent(seen):
+            await asyncio.sleep(0.01)
+        second = asyncio.ensure_future(client.send(sender, "second", {}))
+        await asyncio.sleep(0.3)
+        # Replica two is idle, but the conversation's second message is not sent yet.
+        assert sent(seen) == [("one", sender)] and not second.done()
+        hold.set()
+        await asyncio.gather(first, second)
+    finally:
+        hold.set()
+        await client.close()
+    assert [sender for _, sender in seen if sender.startswith("done ")] == \
+        ["done first", "done second"]

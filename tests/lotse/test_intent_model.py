@@ -56,28 +56,14 @@ def test_diacritic_free_copies_are_added_for_latin_script_languages():
     assert intents[4:] == ["a", "b", "c"]
 
 
-def counting_embed(monkeypatch):
-    """Counts the sentence encoder's calls (the real encoder still runs)."""
-    from lotse import sentence_encoder
-
-    calls = []
-    real = sentence_encoder.embed
-
-    def embed(texts, cache=None):
-        calls.append(list(texts))
-        return real(texts, cache)
-
-    monkeypatch.setattr(sentence_encoder, "embed", embed)
-    return calls
-
-
-def test_a_confident_ngram_screen_answers_without_an_embedding(monkeypatch, tmp_path):
+def test_a_confident_ngram_screen_answers_without_an_embedding(encoder_calls, tmp_path):
     config = IntentModelConfig(screen_threshold=0.5)
     model = IntentModel(config).fit(*zip(*[(t, l, i) for t, l, i in TRAIN]))
     model.save(tmp_path)
     model = IntentModel.load(tmp_path)
     assert model.screen is not None
-    calls = counting_embed(monkeypatch)
+    calls = encoder_calls
+    del calls[:]  # training embedded the examples
     ranking = model.rank("kindergeld antrag familienkasse", "de")
     assert ranking[0][0] == "child_family_benefits" and ranking[0][1] >= 0.5
     assert calls == []
@@ -95,14 +81,15 @@ def sentence_encoder_embedding(text):
     return sentence_encoder.embed([sentence_encoder.prepare(text)])[0]
 
 
-def test_no_screen_without_the_setting_or_with_a_given_embedding(monkeypatch):
+def test_no_screen_without_the_setting_or_with_a_given_embedding(encoder_calls):
     plain = IntentModel(IntentModelConfig()).fit(*zip(*[(t, l, i) for t, l, i in TRAIN]))
     assert plain.screen is None
     screened = IntentModel(IntentModelConfig(screen_threshold=0.01)).fit(
         *zip(*[(t, l, i) for t, l, i in TRAIN]))
     text = "kindergeld for my son"
     embedding = sentence_encoder_embedding(text)
-    calls = counting_embed(monkeypatch)
+    calls = encoder_calls
+    del calls[:]  # the embedding above was computed on purpose
     full = screened._ranking(screened.classifier, screened._features(
         [text], ["en"], None, embeddings=embedding.reshape(1, -1)), 10)
     screen_only = screened._ranking(screened.screen, screened._ngram_features([text], ["en"])[2],

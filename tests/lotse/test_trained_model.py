@@ -46,14 +46,9 @@ def test_language_entity_is_normalised_to_a_code(agent):
     assert [e["value"] for e in result["entities"] if e["entity"] == "language"] == ["ar"]
 
 
-def test_confident_messages_are_answered_without_a_sentence_embedding(agent, monkeypatch):
+def test_confident_messages_are_answered_without_a_sentence_embedding(agent, encoder_calls):
     """config.yml's screens: the n-gram-only classifiers answer alone when they are sure."""
-    from lotse import sentence_encoder
-
-    calls = []
-    real = sentence_encoder.embed
-    monkeypatch.setattr(sentence_encoder, "embed",
-                        lambda texts, cache=None: calls.append(texts) or real(texts, cache))
+    calls = encoder_calls
     embedded = {}
     for text in ("wie bekomme ich kindergeld", "hallo", "danke", "qqqq zzzz xxxx",
                  "kif ba3mel termin bel auslanderbehorde", "sorry what"):
@@ -64,42 +59,27 @@ def test_confident_messages_are_answered_without_a_sentence_embedding(agent, mon
     assert any(embedded.values()), embedded  # ... and the unsure ones still use it
 
 
-def test_screens_can_be_switched_off(monkeypatch):
+def test_screens_can_be_switched_off(monkeypatch, encoder_calls):
     from rasa.core.agent import Agent
-
-    from lotse import sentence_encoder
 
     monkeypatch.setenv("LOTSE_NLU_SCREENS", "off")
     agent = Agent.load(str(MODEL))
-    calls = []
-    real = sentence_encoder.embed
-    monkeypatch.setattr(sentence_encoder, "embed",
-                        lambda texts, cache=None: calls.append(texts) or real(texts, cache))
+    calls = encoder_calls
     for text in ("wie bekomme ich kindergeld", "hallo", "danke"):
         parse(agent, text)
     assert len(calls) == 3
 
 
-def test_a_message_naming_a_language_always_gets_the_full_model(agent, monkeypatch):
-    from lotse import sentence_encoder
-
-    calls = []
-    real = sentence_encoder.embed
-    monkeypatch.setattr(sentence_encoder, "embed",
-                        lambda texts, cache=None: calls.append(texts) or real(texts, cache))
+def test_a_message_naming_a_language_always_gets_the_full_model(agent, encoder_calls):
+    calls = encoder_calls
     result = parse(agent, "زبان چت رو اوکراینی کن")  # "chat in Ukrainian, please"
     assert calls, "the n-gram screen answered alone"
     assert result["intent"]["name"] == "change_language"
     assert [e["value"] for e in result["entities"] if e["entity"] == "language"] == ["uk"]
 
 
-def test_button_payloads_are_not_classified_as_text(agent, monkeypatch):
-    from lotse import sentence_encoder
-
-    calls = []
-    real = sentence_encoder.embed
-    monkeypatch.setattr(sentence_encoder, "embed",
-                        lambda texts, cache=None: calls.append(texts) or real(texts, cache))
+def test_button_payloads_are_not_classified_as_text(agent, encoder_calls):
+    calls = encoder_calls
     result = parse(agent, '/affirm{"handoff_choice": "age_27_plus"}')
     assert result["intent"]["name"] == "affirm"
     assert [(e["entity"], e["value"]) for e in result["entities"]] == \

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 from lotse import content as content_module
 from lotse.handoff.models import Handoff
 from lotse.handoff.store import HandoffStore, sender_key
+from lotse.conversation_ids import widget_conversation
 
 CONTENT = content_module.load()
 QUESTIONS = {
@@ -36,7 +37,7 @@ def user_events(stack, sender):
         with engine.connect() as connection:
             rows = connection.execute(text(
                 "SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
-                {"s": sender}).all()
+                {"s": widget_conversation(sender)}).all()
     finally:
         engine.dispose()
     return [json.loads(data).get("text") for kind, data in rows if kind == "user"]
@@ -56,7 +57,8 @@ async def test_turns_alternating_between_replicas_stay_one_conversation(stack, g
     reference = re.search(r"LP-[A-Z0-9]{4}-[A-Z0-9]{4}", reply["messages"][0]["text"]).group(0)
     store = HandoffStore(stack["env"]["LOTSE_DATABASE_URL"])
     with store.session() as session:
-        stored = session.query(Handoff).filter(Handoff.sender_key == sender_key(sender)).one()
+        key = sender_key(widget_conversation(sender))
+        stored = session.query(Handoff).filter(Handoff.sender_key == key).one()
     assert (stored.reference, stored.municipality, stored.contact_value) == \
         (reference, "Wedel", "017612345678")
     assert user_events(stack, sender) == turns

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from lotse import content as content_module
+from lotse.conversation_ids import widget_conversation
 
 ROOT = Path(__file__).resolve().parents[3]
 CONTENT = content_module.load()
@@ -168,4 +169,5 @@ def tracker_events(sender: str) -> int | None:
     if not path or not os.path.exists(path):
         return None
     with sqlite3.connect(path) as db:
-        return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
+        return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?",
+                          (widget_conversation(sender),)).fetchone()[0]
