@@ -45,6 +45,14 @@ def rasa_time(server_timing: str) -> Optional[float]:
 ROUTINGS = ("balanced", "sticky", "round_robin")
 
 
+def parse_routing(value: str) -> str:
+    """``LOTSE_RASA_ROUTING``: empty means the default, anything unknown is refused."""
+    routing = value.strip() or ROUTINGS[0]
+    if routing not in ROUTINGS:
+        raise ValueError(f"LOTSE_RASA_ROUTING: '{routing}' is not one of {', '.join(ROUTINGS)}")
+    return routing
+
+
 class RasaClient:
     def __init__(self, base_url: str, timeout: float = 20.0, routing: str = "balanced") -> None:
         if routing not in ROUTINGS:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
-from bot.rasa_client import ROUTINGS
+from bot.rasa_client import ROUTINGS, parse_routing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,13 +29,6 @@ def parse_origins(value: str) -> Tuple[str, ...]:
                              "https://www.example.de")
         origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
     return tuple(dict.fromkeys(origins))
-
-
-def parse_routing(value: str) -> str:
-    routing = value.strip() or ROUTINGS[0]
-    if routing not in ROUTINGS:
-        raise ValueError(f"LOTSE_RASA_ROUTING: '{routing}' is not one of {', '.join(ROUTINGS)}")
-    return routing
 
 
 @dataclass(frozen=True)

@@ -192,11 +192,7 @@ class IntentModel:
     @property
     def intents(self) -> frozenset:
         """The intents the model was trained on."""
-        known = self.__dict__.get("_intents")
-        if known is None:
-            known = self.__dict__["_intents"] = frozenset(
-                str(name) for name in getattr(self.classifier, "classes_", ()))
-        return known
+        return frozenset(str(name) for name in getattr(self.classifier, "classes_", ()))
 
     def _ranking(self, classifier, features, top: int) -> List[Tuple[str, float]]:
         scores = class_scores(classifier, features)

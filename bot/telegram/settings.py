@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 from urllib.parse import urlparse
 
-from bot.rasa_client import ROUTINGS
+from bot.rasa_client import ROUTINGS, parse_routing
 
 TOKEN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -59,11 +59,9 @@ class TelegramSettings:
             webhook_path=env.get("LOTSE_TELEGRAM_WEBHOOK_PATH", cls.webhook_path).strip(),
             rasa_url=(env.get("LOTSE_RASA_URL") or cls.rasa_url).strip().rstrip("/"),
             rasa_timeout=_number(env, "LOTSE_RASA_TIMEOUT", cls.rasa_timeout, float),
-            rasa_routing=env.get("LOTSE_RASA_ROUTING", cls.rasa_routing).strip() or ROUTINGS[0],
+            rasa_routing=_routing(env),
             api_url=env.get("LOTSE_TELEGRAM_API_URL", "").strip().rstrip("/") or None,
         )
-        if settings.rasa_routing not in ROUTINGS:
-            raise SettingsError("LOTSE_RASA_ROUTING must be one of " + ", ".join(ROUTINGS) + ".")
         if mode == "webhook":
             settings._check_webhook()
         return settings
@@ -93,3 +91,10 @@ def _number(env: Mapping[str, str], name: str, default, kind):
     if value <= 0:
         raise SettingsError(f"{name} must be greater than 0.")
     return value
+
+
+def _routing(env: Mapping[str, str]) -> str:
+    try:
+        return parse_routing(env.get("LOTSE_RASA_ROUTING", ""))
+    except ValueError as error:
+        raise SettingsError(str(error)) from None

@@ -40,6 +40,7 @@ def test_defaults_and_repr_without_secrets():
     ({**WEBHOOK, "LOTSE_TELEGRAM_WEBHOOK_PORT": "eighty"}, "LOTSE_TELEGRAM_WEBHOOK_PORT"),
     ({**WEBHOOK, "LOTSE_TELEGRAM_WEBHOOK_PATH": "hook"}, "LOTSE_TELEGRAM_WEBHOOK_PATH"),
     ({"TELEGRAM_BOT_TOKEN": TOKEN, "LOTSE_RASA_TIMEOUT": "0"}, "LOTSE_RASA_TIMEOUT"),
+    ({"TELEGRAM_BOT_TOKEN": TOKEN, "LOTSE_RASA_ROUTING": "random"}, "LOTSE_RASA_ROUTING"),
 ])
 def test_bad_settings_are_explained(env, message):
     with pytest.raises(SettingsError, match=message):
