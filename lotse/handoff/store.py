@@ -145,7 +145,7 @@ class HandoffStore:
                                    ).scalar_one_or_none()
 
     # --- the outbox ----------------------------------------------------------------------
-    def claim_due(self, limit: int = 20, lease_seconds: int = 120) -> List[int]:
+    def claim_due(self, limit: int = 20, lease_seconds: float = 120) -> List[int]:
         """Claims due outbox entries for this worker; a crashed worker's claim expires."""
         now = utcnow()
         with self.session() as session:

@@ -35,6 +35,7 @@ class WorkerSettings:
     backoff_max: float = 6 * 3600.0
     max_attempts: int = 10         # about a day of retrying with the defaults
     retention_interval: float = 3600.0  # seconds between retention runs (0: never)
+    lease: float = 120.0           # a crashed worker's claim on a delivery expires after this
 
     @classmethod
     def from_env(cls) -> "WorkerSettings":
@@ -44,7 +45,8 @@ class WorkerSettings:
                    backoff_max=float(env("LOTSE_OUTBOX_BACKOFF_MAX") or cls.backoff_max),
                    max_attempts=int(env("LOTSE_OUTBOX_MAX_ATTEMPTS") or cls.max_attempts),
                    retention_interval=float(env("LOTSE_RETENTION_INTERVAL")
-                                            or cls.retention_interval))
+                                            or cls.retention_interval),
+                   lease=float(env("LOTSE_OUTBOX_LEASE") or cls.lease))
 
     def delay(self, attempts_so_far: int) -> float:
         return min(self.backoff_base * (3 ** attempts_so_far), self.backoff_max)
@@ -59,7 +61,7 @@ class OutboxWorker:
     def run_once(self) -> int:
         """Delivers every due entry once; returns how many were delivered."""
         delivered = 0
-        for entry_id in self.store.claim_due():
+        for entry_id in self.store.claim_due(lease_seconds=self.settings.lease):
             delivered += self._deliver(entry_id)
         return delivered
 
