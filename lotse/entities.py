@@ -42,10 +42,10 @@ class EntityLookup:
         self._aliases: List[Tuple[str, str]] = sorted(
             ((alias.lower(), code) for code, aliases in language_aliases.items()
              for alias in aliases), key=lambda pair: -len(pair[0]))
-        self._places: List[Tuple[str, str]] = [(fold(name), name) for name in municipalities]
-        self._places_by_words: Dict[int, List[Tuple[str, str]]] = {}
-        for place in self._places:
-            self._places_by_words.setdefault(len(place[0].split()), []).append(place)
+        self._places_by_words: Dict[int, List[Place]] = {}
+        for name in municipalities:
+            place = Place(fold(name), name)
+            self._places_by_words.setdefault(len(place.folded.split()), []).append(place)
 
     @classmethod
     def from_content(cls, languages: Dict, municipalities: Dict) -> "EntityLookup":
@@ -94,19 +94,33 @@ class EntityLookup:
         return None
 
 
-def match_municipality(candidate: str, places: List[Tuple[str, str]]) -> Optional[str]:
-    for folded, name in places:
-        if candidate == folded or candidate == folded.replace("-", " "):
-            return name
+class Place:
+    """A municipality's folded name, with difflib's index of it built once: it is compared with
+    words of every message (building it per comparison was most of the lookup's time)."""
+
+    def __init__(self, folded: str, name: str) -> None:
+        self.folded, self.name = folded, name
+        self.spaced = folded.replace("-", " ")
+        self.matcher = difflib.SequenceMatcher(None, "", folded)
+
+
+def match_municipality(candidate: str, places: List[Place]) -> Optional[str]:
+    for place in places:
+        if candidate == place.folded or candidate == place.spaced:
+            return place.name
     if len(candidate) < MIN_FUZZY_LENGTH:
         return None
     scored = []
-    for folded, name in places:
-        # The quick ratios are upper bounds of ratio(): most places are ruled out cheaply
-        # (this runs on every message; the full comparison of all places cost 2 ms).
-        matcher = difflib.SequenceMatcher(None, candidate, folded)
-        if matcher.real_quick_ratio() >= FUZZY_RATIO and matcher.quick_ratio() >= FUZZY_RATIO:
-            scored.append((matcher.ratio(), name))
+    for place in places:
+        # real_quick_ratio() and quick_ratio() are upper bounds of ratio(): most places are
+        # ruled out cheaply. The first depends on the lengths only.
+        if 2 * min(len(candidate), len(place.folded)) < FUZZY_RATIO * (
+                len(candidate) + len(place.folded)):
+            continue
+        matcher = place.matcher
+        matcher.set_seq1(candidate)
+        if matcher.quick_ratio() >= FUZZY_RATIO:
+            scored.append((matcher.ratio(), place.name))
     ratio, name = max(scored, default=(0.0, ""))
     return name if ratio >= FUZZY_RATIO else None
 

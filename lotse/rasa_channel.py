@@ -126,6 +126,10 @@ class LotseInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = Blueprint("lotse_webhook", __name__)
 
+        @blueprint.listener("after_server_start")
+        async def freeze_model_objects(_app: Any, _loop: Any) -> None:
+            rasa_speedups.freeze_loaded_objects()  # the model is loaded before the server starts
+
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})

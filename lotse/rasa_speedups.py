@@ -32,11 +32,18 @@ Profiled here with py-spy while residents chatted (about 100 messages each time)
   its connection (one per thread), and a file in WAL mode (the embedded default,
   lotse/db_setup.py) commits with ``synchronous=NORMAL``, SQLite's advice for WAL: a crashed or
   restarted process loses nothing; a power cut may lose the last turns, never the file.
+- Both graphs (understanding a message, predicting the next action) ran through dask's
+  scheduler, which rebuilt the graph, ordered it and tracked its tasks on every run: 7 % of
+  Rasa's time per message. The nodes are called in the same dependency order, computed once
+  per set of targets, with the same inputs.
+- Full garbage collections walked every object of the loaded model: 170 ms on average, up to
+  490 ms, while every conversation on the replica waited. Those objects are frozen once loaded.
 """
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict
+import gc
+from typing import Any, Dict, List, Optional, Tuple
 
 KEEPALIVE_SECONDS = 2.0
 
@@ -270,15 +277,74 @@ def _keep_sqlite_connection(init: Any) -> Any:
     return __init__
 
 
+def freeze_loaded_objects() -> None:
+    """Leaves the objects of the loaded model out of every later garbage collection.
+
+    Rasa holds a few million long-lived objects (model, graph, libraries). Each full collection
+    walked all of them: 170 ms on average and up to 490 ms (measured here), during which every
+    conversation on that replica waited. Frozen, they are never scanned again; they live as long
+    as the process anyway.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def _graph_order(runner: Any, targets: Tuple[str, ...]) -> List[Tuple[str, List[str]]]:
+    """(node, the names it needs) for every node the targets need, dependencies first."""
+    orders = runner.__dict__.setdefault("_lotse_orders", {})
+    if targets not in orders:
+        nodes = runner._graph_schema.minimal_graph_schema(list(targets)).nodes
+        order: List[Tuple[str, List[str]]] = []
+        placed: set = set()
+
+        def place(name: str) -> None:
+            if name in placed or name not in nodes:
+                return
+            placed.add(name)
+            needs = list(nodes[name].needs.values())
+            for need in needs:
+                place(need)
+            order.append((name, needs))
+
+        for target in targets:
+            place(target)
+        orders[targets] = order
+    return orders[targets]
+
+
+def _run_graph(self: Any, inputs: Optional[Dict[str, Any]] = None,
+               targets: Optional[List[str]] = None) -> Dict[str, Any]:
+    """``DaskGraphRunner.run`` without dask: each node gets its needs' ``(name, output)``
+    pairs, an input as ``(name, value)``, and a name nothing provides as the bare name, as
+    dask passes them; a RuntimeError still becomes a GraphRunError."""
+    from rasa.engine.exceptions import GraphRunError
+
+    run_targets = tuple(targets if targets else self._graph_schema.target_names)
+    order = _graph_order(self, run_targets)
+    results: Dict[str, Any] = {}
+    if inputs:
+        self._add_inputs_to_graph(inputs, dict.fromkeys(name for name, _ in order))
+        results.update((name, (name, value)) for name, value in inputs.items())
+    try:
+        for name, needs in order:
+            results[name] = self._instantiated_nodes[name](
+                *(results.get(need, need) for need in needs))
+    except RuntimeError as error:
+        raise GraphRunError("Error running runner.") from error
+    return dict(results[target] for target in run_targets)
+
+
 def install() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
 
     RemoteAction._validate_action_result = _validate_action_result
     Event.resolve_by_type = staticmethod(_resolve_by_type)
     EndpointConfig.session = _kept_session
+    DaskGraphRunner.run = _run_graph
     SQLTrackerStore._retrieve = _core_retrieve
     SQLTrackerStore.save = _core_save
     if not getattr(SQLTrackerStore.__init__, "lotse_speedup", False):  # installed once

@@ -207,3 +207,86 @@ def test_checking_events_by_name_gives_the_full_schemas_verdict():
         assert _valid_by_event(answer) == full, answer
         verdicts.add(full)
     assert verdicts == {True, False}
+
+
+class _Join:
+    """A graph component: joins its inputs into one string, so the result shows the order."""
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context):
+        component = cls()
+        component.label = config["label"]
+        return component
+
+    def run(self, **needs):
+        return self.label + "(" + ",".join(f"{k}={v}" for k, v in sorted(needs.items())) + ")"
+
+
+def _graph_runner(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    join = type("Join", (_Join, GraphComponent), {})
+
+    def node(label, target=False, **needs):
+        return SchemaNode(needs=needs, uses=join, constructor_name="create", fn="run",
+                          config={"label": label}, eager=True, is_target=target)
+
+    schema = GraphSchema({
+        "a": node("a", text="__message__"),
+        "b": node("b"),
+        "c": node("c", first="a", second="b"),
+        "d": node("d", first="c", other="__tracker__"),
+        "e": node("e", first="b", lost="nowhere"),
+        "f": node("f", True, first="a", second="d", third="b"),
+    })
+    return DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema))
+
+
+def test_running_a_graph_without_dask_gives_what_dask_gives(tmp_path):
+    import dask
+    import pytest
+    from rasa.engine.exceptions import GraphRunError
+
+    rasa_speedups.install()
+    runner = _graph_runner(tmp_path)
+
+    def with_dask(inputs, targets):  # Rasa's own steps, as DaskGraphRunner.run took them
+        graph = runner._build_dask_graph(runner._graph_schema.minimal_graph_schema(targets))
+        runner._add_inputs_to_graph(inputs, graph)
+        return dict(dask.get(graph, targets))
+
+    inputs = {"__message__": "hallo", "__tracker__": "t1"}
+    for targets in (["f"], ["d", "b"], ["c"], ["a", "f", "c"]):
+        for _ in range(2):  # the second run uses the remembered order
+            assert runner.run(inputs, targets) == with_dask(inputs, targets)
+    assert runner.run(inputs) == with_dask(inputs, ["f"])  # the schema's targets
+    assert "f" in runner.run(inputs)["f"] and "t1" in runner.run(inputs)["f"]
+    # an input named like a node is refused; a node whose input is missing fails as with dask
+    with pytest.raises(GraphRunError):
+        runner.run({"__message__": "a"}, ["a"])
+    for run in (runner.run, with_dask):
+        with pytest.raises(GraphRunError, match="Missing input to run node 'e'"):
+            run({"__tracker__": "t1"}, ["e"])
+
+
+def test_the_channel_freezes_the_loaded_model_once_the_server_has_started():
+    import gc
+
+    from lotse.rasa_channel import LotseInput
+
+    async def on_message(_message):
+        return None
+
+    listeners = [f.listener for f in LotseInput().blueprint(on_message)._future_listeners
+                 if f.event == "after_server_start"]
+    assert len(listeners) == 1
+    model = [{"weights": [0.5] * 3} for _ in range(1000)]  # long-lived objects, as a model's
+    before = gc.get_freeze_count()
+    try:
+        asyncio.run(listeners[0](None, None))
+        assert gc.get_freeze_count() >= before + len(model)
+        assert not any(o is model[0] for o in gc.get_objects(2))  # no longer scanned
+    finally:
+        gc.unfreeze()
