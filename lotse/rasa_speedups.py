@@ -187,25 +187,38 @@ def _kept_session(self: Any) -> _KeptSession:
 STORED_EVENTS = "_lotse_stored_events"
 
 
+def _events_query(store: Any, all_sessions: bool) -> Any:
+    """The SELECT of ``_core_retrieve`` for a ``sender_id`` parameter, built once per store:
+    building it for every read (and its cache key) was a third of the read."""
+    queries = store.__dict__.setdefault("_lotse_event_queries", {})
+    if all_sessions not in queries:
+        import sqlalchemy as sa
+        from rasa.shared.core.events import SessionStarted
+
+        table = store.SQLEvent.__table__
+        sender = sa.bindparam("sender_id", type_=table.c.sender_id.type)
+        query = sa.select(table.c.data).where(table.c.sender_id == sender)
+        if not all_sessions:
+            session_start = (sa.select(sa.func.max(table.c.timestamp))
+                             .where(table.c.sender_id == sender,
+                                    table.c.type_name == SessionStarted.type_name)
+                             .scalar_subquery())
+            query = query.where(sa.or_(table.c.timestamp >= session_start,
+                                       session_start.is_(None)))
+        queries[all_sessions] = query.order_by(table.c.id)
+    return queries[all_sessions]
+
+
 async def _core_retrieve(self: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
     """Rasa's ``SQLTrackerStore._retrieve`` (3.6): the events of the latest session (the last
     ``session_started`` on, all when there is none) or of all sessions, in stored order."""
     import json
 
-    import sqlalchemy as sa
-    from rasa.shared.core.events import SessionStarted
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    table = self.SQLEvent.__table__
-    query = sa.select(table.c.data).where(table.c.sender_id == sender_id)
-    if not fetch_events_from_all_sessions:
-        session_start = (sa.select(sa.func.max(table.c.timestamp))
-                         .where(table.c.sender_id == sender_id,
-                                table.c.type_name == SessionStarted.type_name)
-                         .scalar_subquery())
-        query = query.where(sa.or_(table.c.timestamp >= session_start, session_start.is_(None)))
+    query = _events_query(self, bool(fetch_events_from_all_sessions))
     with self.engine.connect() as connection:
-        rows = connection.execute(query.order_by(table.c.id)).scalars().all()
+        rows = connection.execute(query, {"sender_id": sender_id}).scalars().all()
     if not self.domain or not rows:
         return None
     tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(data) for data in rows],
