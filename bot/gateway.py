@@ -155,7 +155,8 @@ def create_app(settings: GatewaySettings) -> web.Application:
     # Bodies up to 512 kB are read, so an over-long message gets a friendly answer, not an error.
     app = web.Application(client_max_size=512 * 1024, middlewares=[cors])
     app[SETTINGS] = settings
-    app[CLIENT] = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_routing)
+    app[CLIENT] = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_routing,
+                             settings.rasa_max_in_flight)
     app[CONTENT] = content_module.load()
     app[ASSETS] = WidgetAssets.build(STATIC, app[CONTENT])
     app.router.add_get("/", index)

@@ -6,7 +6,11 @@ conversation's turns reach the assistant in order whichever replica takes them.
 
 Routing (``LOTSE_RASA_ROUTING``):
 - ``balanced`` (default): the replica with the fewest messages in progress from this client;
-  among equals the conversation's own (a hash of the sender id). A conversation may move
+  among equals the conversation's own (a hash of the sender id). With ``max_in_flight``
+  (``LOTSE_RASA_MAX_IN_FLIGHT``, default 2) a replica gets at most that many messages at once;
+  further messages wait here, first come first served, for the first free replica (at most
+  ``timeout`` seconds). Rasa computes one message at a time and interleaves the others at its
+  action calls, which stretched every message on a busy replica. A conversation may move
   between replicas, which is safe because this client is its only way in (sender ids are per
   channel, lotse/conversation_ids.py) and holds its lock; with several gateway or bot processes
   for one channel use the Redis lock store.
@@ -17,6 +21,7 @@ Either way a replica that cannot be reached is skipped for this message.
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 import zlib
 from typing import Any, Dict, List, Optional
@@ -43,6 +48,7 @@ def rasa_time(server_timing: str) -> Optional[float]:
 
 
 ROUTINGS = ("balanced", "sticky", "round_robin")
+DEFAULT_MAX_IN_FLIGHT = 2
 
 
 def parse_routing(value: str) -> str:
@@ -53,11 +59,24 @@ def parse_routing(value: str) -> str:
     return routing
 
 
+def parse_max_in_flight(value: str) -> int:
+    """``LOTSE_RASA_MAX_IN_FLIGHT``: empty means the default, 0 no limit."""
+    raw = value.strip()
+    if not raw:
+        return DEFAULT_MAX_IN_FLIGHT
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError("LOTSE_RASA_MAX_IN_FLIGHT must be a whole number (0: no limit)")
+    return int(raw)
+
+
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 20.0, routing: str = "balanced") -> None:
+    def __init__(self, base_url: str, timeout: float = 20.0, routing: str = "balanced",
+                 max_in_flight: int = 0) -> None:
         if routing not in ROUTINGS:
             raise ValueError(f"routing must be one of {', '.join(ROUTINGS)}")
         self.routing = routing
+        # messages at once per replica (balanced routing only; 0: no limit)
+        self.max_in_flight = max_in_flight if routing == "balanced" else 0
         self.urls: List[str] = [url.strip().rstrip("/") + "/webhooks/lotse/webhook"
                                 for url in base_url.split(",") if url.strip()]
         if not self.urls:
@@ -66,6 +85,7 @@ class RasaClient:
         self._in_progress = [0] * len(self.urls)
         self.answered = [0] * len(self.urls)  # messages answered, per replica
         self._conversations = KeyedLocks()
+        self._replica_freed = asyncio.Condition()
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: Optional[aiohttp.ClientSession] = None
 
@@ -83,8 +103,10 @@ class RasaClient:
         body = {"sender": sender_id, "message": text, "metadata": metadata}
         async with self._conversations.hold(sender_id):
             error: Exception = AssistantUnavailable("no replica")
-            for index in self.replica_order(sender_id):
-                self._in_progress[index] += 1
+            tried: List[int] = []
+            while len(tried) < len(self.urls):
+                index = await self._take_replica(sender_id, tried)
+                tried.append(index)
                 try:
                     result = await self._post(self.urls[index], body)
                     self.answered[index] += 1
@@ -92,8 +114,31 @@ class RasaClient:
                 except aiohttp.ClientConnectorError as failure:
                     error = failure  # not reached at all: the next replica may answer
                 finally:
-                    self._in_progress[index] -= 1
+                    await self._release_replica(index)
             raise AssistantUnavailable(type(error).__name__) from error
+
+    async def _take_replica(self, sender_id: str, tried: List[int]) -> int:
+        """The best replica not tried yet for this message, counted as busy with it."""
+        def free() -> List[int]:
+            return [index for index in self.replica_order(sender_id) if index not in tried
+                    and (not self.max_in_flight or self._in_progress[index] < self.max_in_flight)]
+
+        if self.max_in_flight:
+            async with self._replica_freed:
+                try:
+                    await asyncio.wait_for(self._replica_freed.wait_for(free),
+                                           self._timeout.total)
+                except asyncio.TimeoutError:
+                    raise AssistantUnavailable("every replica busy") from None
+        index = free()[0]
+        self._in_progress[index] += 1
+        return index
+
+    async def _release_replica(self, index: int) -> None:
+        self._in_progress[index] -= 1
+        if self.max_in_flight:
+            async with self._replica_freed:
+                self._replica_freed.notify_all()  # waiters re-check in the order they came
 
     async def _post(self, url: str, body: Dict[str, Any]) -> Dict[str, Any]:
         assert self._session is not None

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
-from bot.rasa_client import ROUTINGS, parse_routing
+from bot.rasa_client import DEFAULT_MAX_IN_FLIGHT, ROUTINGS, parse_max_in_flight, parse_routing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,7 @@ class GatewaySettings:
     rasa_timeout: float = 20.0
     # How messages are spread over several replicas in LOTSE_RASA_URL (bot/rasa_client.py).
     rasa_routing: str = ROUTINGS[0]
+    rasa_max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
     max_message_chars: int = 2000
     # Web pages on other origins allowed to embed the widget (CORS for /api/messages).
     widget_origins: Tuple[str, ...] = ()
@@ -52,5 +53,6 @@ class GatewaySettings:
             port=int(env.get("LOTSE_GATEWAY_PORT", cls.port)),
             rasa_timeout=float(env.get("LOTSE_RASA_TIMEOUT", cls.rasa_timeout)),
             rasa_routing=parse_routing(env.get("LOTSE_RASA_ROUTING", cls.rasa_routing)),
+            rasa_max_in_flight=parse_max_in_flight(env.get("LOTSE_RASA_MAX_IN_FLIGHT", "")),
             widget_origins=parse_origins(env.get("LOTSE_WIDGET_ORIGINS", "")),
         )

@@ -38,7 +38,8 @@ def create_bot(settings: TelegramSettings) -> Bot:
 def create_dispatcher(settings: TelegramSettings,
                       content: Optional[content_module.Content] = None) -> Dispatcher:
     content = content or content_module.load()
-    client = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_routing)
+    client = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_routing,
+                        settings.rasa_max_in_flight)
     relay = AssistantRelay(content, client)
     dispatcher = Dispatcher(relay=relay, used_keyboards=BoundedLru(10_000),
                             noticed_chats=BoundedLru(10_000))

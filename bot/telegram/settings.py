@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 from urllib.parse import urlparse
 
-from bot.rasa_client import ROUTINGS, parse_routing
+from bot.rasa_client import DEFAULT_MAX_IN_FLIGHT, ROUTINGS, parse_max_in_flight, parse_routing
 
 TOKEN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -33,6 +33,7 @@ class TelegramSettings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 20.0
     rasa_routing: str = ROUTINGS[0]
+    rasa_max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
     api_url: Optional[str] = None
 
     @classmethod
@@ -60,6 +61,7 @@ class TelegramSettings:
             rasa_url=(env.get("LOTSE_RASA_URL") or cls.rasa_url).strip().rstrip("/"),
             rasa_timeout=_number(env, "LOTSE_RASA_TIMEOUT", cls.rasa_timeout, float),
             rasa_routing=_routing(env),
+            rasa_max_in_flight=_max_in_flight(env),
             api_url=env.get("LOTSE_TELEGRAM_API_URL", "").strip().rstrip("/") or None,
         )
         if mode == "webhook":
@@ -96,5 +98,12 @@ def _number(env: Mapping[str, str], name: str, default, kind):
 def _routing(env: Mapping[str, str]) -> str:
     try:
         return parse_routing(env.get("LOTSE_RASA_ROUTING", ""))
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
+
+
+def _max_in_flight(env: Mapping[str, str]) -> int:
+    try:
+        return parse_max_in_flight(env.get("LOTSE_RASA_MAX_IN_FLIGHT", ""))
     except ValueError as error:
         raise SettingsError(str(error)) from None

@@ -81,10 +81,11 @@ async def test_one_at_a_time_each_conversation_stays_on_its_replica_and_both_are
     assert {name for name, _ in sent(seen)} == {"one", "two"}
 
 
-@pytest.mark.parametrize("routing", ["sticky", "balanced"])
-async def test_a_conversation_moves_when_its_replica_is_down(replicas, routing):
+@pytest.mark.parametrize("routing,max_in_flight", [("sticky", 0), ("balanced", 0),
+                                                   ("balanced", 1)])
+async def test_a_conversation_moves_when_its_replica_is_down(replicas, routing, max_in_flight):
     servers, seen = replicas
-    client = RasaClient(urls(servers), routing=routing)
+    client = RasaClient(urls(servers), routing=routing, max_in_flight=max_in_flight)
     try:
         sender = next(s for s in (f"r{i}" for i in range(100)) if client.replica_order(s)[0] == 0)
         assert (await client.send(sender, "hallo", {}))["messages"][0]["text"] == "one"
@@ -112,6 +113,14 @@ def test_unknown_routing_is_refused_with_the_setting_name():
     with pytest.raises(ValueError, match="LOTSE_RASA_ROUTING"):
         GatewaySettings.from_env({"LOTSE_RASA_ROUTING": "random"})
     assert GatewaySettings.from_env({}).rasa_routing == "balanced"
+
+
+@pytest.mark.parametrize("value", ["-1", "zwei", "1.5", "²"])
+def test_a_limit_per_replica_must_be_a_whole_number(value):
+    with pytest.raises(ValueError, match="LOTSE_RASA_MAX_IN_FLIGHT"):
+        GatewaySettings.from_env({"LOTSE_RASA_MAX_IN_FLIGHT": value})
+    assert GatewaySettings.from_env({}).rasa_max_in_flight == 2
+    assert GatewaySettings.from_env({"LOTSE_RASA_MAX_IN_FLIGHT": "0"}).rasa_max_in_flight == 0
 
 
 def own_replica(client, index, skip=0):
@@ -165,3 +174,60 @@ async def test_a_conversations_next_message_waits_for_the_answer_to_the_last(
         await client.close()
     assert [sender for _, sender in seen if sender.startswith("done ")] == \
         ["done first", "done second"]
+
+
+def counting_replica(name, log, gate):
+    """Records how many messages it holds at once; keeps each until ``gate`` is set."""
+    state = {"now": 0, "most": 0}
+
+    async def webhook(request):
+        body = await request.json()
+        state["now"] += 1
+        state["most"] = max(state["most"], state["now"])
+        log.append(body["message"])
+        await gate.wait()
+        state["now"] -= 1
+        return web.json_response({"messages": [{"text": name}], "language": "de"})
+
+    app = web.Application()
+    app.router.add_post("/webhooks/lotse/webhook", webhook)
+    return TestServer(app), state
+
+
+async def test_with_a_limit_per_replica_further_messages_wait_first_come_first_served():
+    log, gate = [], asyncio.Event()
+    (one, one_state), (two, two_state) = (counting_replica("one", log, gate),
+                                          counting_replica("two", log, gate))
+    await started([one, two])
+    client = RasaClient(urls([one, two]), max_in_flight=1)
+    try:
+        tasks = []
+        for number in range(6):  # six residents, one message each, in this order
+            tasks.append(asyncio.ensure_future(client.send(f"resident-{number}",
+                                                           f"message {number}", {})))
+            await asyncio.sleep(0.05)
+        assert sorted(log) == ["message 0", "message 1"]  # one per replica; four wait
+        gate.set()
+        replies = await asyncio.gather(*tasks)
+    finally:
+        gate.set()
+        await client.close()
+        for server in (one, two):
+            await server.close()
+    assert log == [f"message {number}" for number in range(6)]  # in the order they came
+    assert one_state["most"] == two_state["most"] == 1
+    assert {reply["messages"][0]["text"] for reply in replies} == {"one", "two"}
+
+
+async def test_a_message_waits_for_a_free_replica_no_longer_than_the_timeout(replicas):
+    servers, seen = replicas
+    client = RasaClient(urls(servers[:1]), timeout=0.3, max_in_flight=1)
+    try:
+        taken = await client._take_replica("someone-else", [])  # the only replica is busy
+        with pytest.raises(AssistantUnavailable, match="busy"):
+            await client.send("resident", "hallo", {})
+        assert sent(seen) == []  # the message never reached the replica
+        await client._release_replica(taken)
+        assert (await client.send("resident", "hallo", {}))["messages"][0]["text"] == "one"
+    finally:
+        await client.close()
