@@ -28,7 +28,7 @@ from typing import Dict, List, Optional
 
 import aiohttp
 
-from bot.rasa_client import ROUTINGS, rasa_time
+from bot.rasa_client import DEFAULT_MAX_IN_FLIGHT, ROUTINGS, rasa_time
 from lotse.bench_stack import ROOT, Stack, train_model
 
 LEVELS = (1, 10, 50, 100)
@@ -269,6 +269,8 @@ def main(argv=None) -> int:
                         help="runs of the main level; the median one is reported")
     parser.add_argument("--routing", choices=ROUTINGS, default=ROUTINGS[0],
                         help="how the gateway spreads messages over the replicas")
+    parser.add_argument("--max-in-flight", type=int, default=DEFAULT_MAX_IN_FLIGHT,
+                        help="balanced routing: messages at once per replica (0: no limit)")
     parser.add_argument("--no-screens", action="store_true",
                         help="every message gets the sentence embedding (LOTSE_NLU_SCREENS=off)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks" / "latest.md")
@@ -282,6 +284,7 @@ def main(argv=None) -> int:
             base_url = args.target
         else:
             stack = Stack(args.replicas, {"LOTSE_RASA_ROUTING": args.routing,
+                                          "LOTSE_RASA_MAX_IN_FLIGHT": str(args.max_in_flight),
                                           **({"LOTSE_NLU_SCREENS": "off"} if args.no_screens
                                              else {})})
             ready_s = stack.start()
@@ -295,8 +298,12 @@ def main(argv=None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     chart_name = f"{args.out.stem}-latency-by-concurrency.png"
     chart(results, args.out.parent / chart_name)
+    routing = f"{args.routing} routing"
+    if args.routing == "balanced":
+        routing += (f" with at most {args.max_in_flight} messages at once per replica"
+                    if args.max_in_flight else " without a limit per replica")
     target = args.target or (f"stack started by the benchmark (embedded defaults: SQLite, "
-                             f"{stack.replicas} Rasa replica(s), {args.routing} routing; n-gram "
+                             f"{stack.replicas} Rasa replica(s), {routing}; n-gram "
                              f"screens {'off' if args.no_screens else 'on'})")
     args.out.write_text(report(results, main_runs, memory, training_s, ready_s, target,
                                args.think, args.duration, chart_name), encoding="utf-8")
